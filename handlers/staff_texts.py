@@ -1102,8 +1102,11 @@ SPAN_DAYS = "{count}天"
 # 接单 said alone, by a member with one hand free: the tasks waiting, to take one by its place in the list.
 WHICH_TO_CLAIM = "有 {count} 条任务等待接单，要接哪一条？请回复：接 序号（或 接单 编号）"
 NOTHING_TO_CLAIM = "您目前没有等待接单的任务。回复“我的任务”查看全部任务。"
-NOTHING_IN_PROGRESS = "您目前没有办理中的任务。请按这个格式发送：{verb} 编号 说明"
-WHICH_IN_PROGRESS = "您有 {count} 条办理中的任务，是哪一条？请回复：{verb} 序号 说明（或 {verb} 编号 说明）"
+NOTHING_IN_PROGRESS = "您目前没有办理中的任务。请按这个格式发送：{verb} 编号 {words}"
+WHICH_IN_PROGRESS = "您有 {count} 条办理中的任务，是哪一条？请回复：{verb} 序号 {words}（或 {verb} 编号 {words}）"
+# 恢复 said alone: the member's paused tasks, to resume one by its place in the list.
+WHICH_TO_RESUME = "您有 {count} 条挂起的任务，要恢复哪一条？请回复：恢复 序号（或 恢复 编号）"
+NOTHING_TO_RESUME = "您目前没有挂起的任务，无需恢复。回复“我的任务”查看全部任务。"
 # Staff's words are never filed as their appeal (STAFF_FREE_TEXT): 我的诉求 and 绑定 must not say they would be.
 QUIT_DONE = "已退出当前操作。回复“帮助”查看工作指令。"
 NOTHING_TO_CANCEL = "目前没有正在进行的操作，无需取消。回复“帮助”查看工作指令。"

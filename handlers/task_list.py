@@ -118,16 +118,26 @@ def to_claim(conversation: Conversation) -> Reply | None:
     return Reply(choose(conversation, texts.WHICH_TO_CLAIM.format(count=len(waiting)), waiting))
 
 
-def one_in_progress(conversation: Conversation, verb: str) -> str | Reply:
-    """The ticket of the member's one task in progress, for a 进展 or 办结 said without a number; none or two
-    and more: the reply saying so (which one?)."""
+def one_in_progress(conversation: Conversation, verb: str, words: str = "说明") -> str | Reply:
+    """The ticket of the member's one task in progress, for a 进展, 办结 or 挂起 said without a number (`words`:
+    what the command's usage calls what follows); none or two and more: the reply saying so (which one?)."""
     working = [task for task in tasks(conversation) if task.appeal.status == AppealStatus.ACCEPTED
                and task.appeal.assignee_staff_id == conversation.staff.id]
     if len(working) == 1:
         return working[0].appeal.ticket
     if not working:
-        return Reply(texts.NOTHING_IN_PROGRESS.format(verb=verb))
-    return Reply(choose(conversation, texts.WHICH_IN_PROGRESS.format(count=len(working), verb=verb), working))
+        return Reply(texts.NOTHING_IN_PROGRESS.format(verb=verb, words=words))
+    return Reply(choose(conversation, texts.WHICH_IN_PROGRESS.format(count=len(working), verb=verb, words=words),
+                        working))
+
+
+def to_resume(conversation: Conversation) -> Reply:
+    """恢复 said alone: the member's paused tasks, to resume one by its place (恢复 1), or that none is paused."""
+    paused = [task for task in tasks(conversation) if task.appeal.status == AppealStatus.PAUSED
+              and task.appeal.assignee_staff_id == conversation.staff.id]
+    if not paused:
+        return Reply(texts.NOTHING_TO_RESUME)
+    return Reply(choose(conversation, texts.WHICH_TO_RESUME.format(count=len(paused)), paused))
 
 
 def tickets_ending(conversation: Conversation, digits: str) -> list[str]:

@@ -228,6 +228,23 @@ def test_resolve_or_progress_said_alone_names_the_task_in_progress_to_complete_t
     assert wechat.send(ZHANG, "结").startswith("您有 2 条办理中的任务，是哪一条？请回复：办结 序号 说明")
 
 
+def test_pause_or_resume_said_alone_names_the_task_to_pause_or_lists_those_paused(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    assert wechat.send(ZHANG, "挂起") == "您目前没有办理中的任务。请按这个格式发送：挂起 编号 原因"
+    assert wechat.send(ZHANG, "恢复") == "您目前没有挂起的任务，无需恢复。回复“我的任务”查看全部任务。"
+    wechat.send(ZHANG, f"接单 {lift}")
+    assert wechat.send(ZHANG, "挂。") == f"还需要写上原因，请按这个格式发送：挂起 {lift} 原因"
+    wechat.send(ZHANG, f"接单 {lamp}")
+    assert wechat.send(ZHANG, "挂").startswith("您有 2 条办理中的任务，是哪一条？请回复：挂起 序号 原因（或 挂起 编号 原因）\n1. ")
+    wechat.send(ZHANG, f"挂起 {lift} 等电梯配件")
+    listed = wechat.send(ZHANG, "恢复")
+    assert listed.startswith(f"您有 1 条挂起的任务，要恢复哪一条？请回复：恢复 序号（或 恢复 编号）\n1. {lift}｜")
+    assert lamp not in listed
+    assert wechat.send(ZHANG, "恢复 1").startswith(f"诉求 {lift} 已恢复办理")
+
+
 def test_help_is_short_and_per_role(wechat, seeded):
     resident_help = wechat.send(RESIDENT, "帮助")
     assert "查询 编号" in resident_help and "接单" not in resident_help
