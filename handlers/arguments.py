@@ -37,6 +37,12 @@ def recipient(words: str) -> str:
 _AFTER_A_COMMA = re.compile(r"[，,；;。].*$", re.S)
 
 
+def reason_after(words: str) -> str:
+    """The reason said after the name in 改派 (改派 G… 陈晨，她熟悉情况: 她熟悉情况), for the new holder's card."""
+    said = _AFTER_A_COMMA.search(words)
+    return said.group(0)[1:].strip(" \t，,；;。") if said else ""
+
+
 def _without_lead(named: str, leads: tuple[str, ...]) -> str:
     for lead in leads:
         if named.startswith(lead) and len(named) > len(lead):

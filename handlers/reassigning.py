@@ -6,7 +6,7 @@ from typing import Callable
 
 from handlers import staff
 from handlers import staff_texts as texts
-from handlers.arguments import Arguments, recipient
+from handlers.arguments import Arguments, reason_after, recipient
 from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.types import Reply
@@ -20,7 +20,7 @@ def reassign(conversation: Conversation, arguments: Arguments) -> Reply:
     ticket, target = arguments.ticket, recipient(arguments.words)
     try:
         done = reassigning.reassign(conversation.session, conversation.staff, ticket, target, conversation.now,
-                                    sensitive_categories(conversation))
+                                    sensitive_categories(conversation), reason_after(arguments.words))
     except DomainError as refused:
         return Reply(refusal(refused, ticket, hidden=lambda: staff.hidden(conversation, ticket)))
     return Reply(texts.reassigned(ticket, done.to, done.away, done.unmanned, done.untold))

@@ -139,7 +139,7 @@ def _new_appeal(n: StaffNewAppeal) -> str:
         return _urgent_card(n)
     deadline = f"\n办结时限：{due_clock(n.resolve_due_at)}前{OVERDUE_CARD if n.overdue else ''}" if n.resolve_due_at else ""
     return (
-        f"【新诉求】{n.ticket}\n"
+        f"{_card_heading(n)}\n"
         f"类别：{category_label(n.category, n.subcategory, n.second_category)}\n"
         f"地址：{n.grid} {_card_home(n)}\n"
         f"{_card_contact(n)}"
@@ -147,6 +147,19 @@ def _new_appeal(n: StaffNewAppeal) -> str:
         f"{deadline}\n"
         f"{_new_appeal_ask(n)}"
     )
+
+
+# A card handed on by 改派: who moved it, to the reader (a member) or their grid (a team's card), and why.
+CARD_REASSIGNED_TO_YOU = "【改派】{ticket} {by}改派给您"
+CARD_REASSIGNED_TO_GRID = "【改派】{ticket} {by}改派到本网格"
+
+
+def _card_heading(n: StaffNewAppeal) -> str:
+    if n.reassigned_by is None:
+        return f"【新诉求】{n.ticket}"
+    heading = CARD_REASSIGNED_TO_YOU if n.reassigned_to_you else CARD_REASSIGNED_TO_GRID
+    reason = f"：{n.reassign_reason.rstrip('。.')}" if n.reassign_reason else ""
+    return heading.format(ticket=n.ticket, by=n.reassigned_by) + reason
 
 
 def _new_appeal_ask(n: StaffNewAppeal) -> str:

@@ -248,6 +248,11 @@ class StaffNewAppeal(StaffNotice):
     # Its readers are a department's or property company's staff (转办, or a category routed there), not a grid's.
     for_department: bool = False
     receiver: str | None = None  # LEADER_CARD, OPERATOR_CARD or OPERATOR_AWAY_CARD: nobody below them to claim it
+    # 改派: who handed it on (a 网格长's or operator's name, 街道 for the command line) and the reason they said
+    # after the name; the card is no 新诉求 then, often days old.
+    reassigned_by: str | None = None
+    reassign_reason: str | None = None
+    reassigned_to_you: bool = False  # handed to the reader by name, not to their grid's team
 
 
 @dataclass(frozen=True, kw_only=True)

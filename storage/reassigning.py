@@ -96,9 +96,10 @@ class OnLeave:
 
 
 def reassign(session: Session, by: Manager | None, ticket: str, target: str, now: datetime,
-             sensitive: Collection[str]) -> Reassigned:
+             sensitive: Collection[str], reason: str | None = None) -> Reassigned:
     """Hand the appeal to the grid or member `target` names; refuses what `by` may not move or where. `sensitive`
-    names the private categories: their card shows the words and the unit only to whom may read the appeal."""
+    names the private categories: their card shows the words and the unit only to whom may read the appeal.
+    `reason`: what the mover said why (改派 G… 李娜，她熟悉情况), for the new holders' card."""
     appeal = held(session, ticket)
     refuse_unplaced(session, appeal)
     about = complaints.accused(session, appeal.id) or frozenset()
@@ -114,7 +115,7 @@ def reassign(session: Session, by: Manager | None, ticket: str, target: str, now
     if _already_there(appeal, grid, member):
         raise AlreadyThere(_member_label(session, member) if member is not None else org.grid_label(session, grid.id),
                            member is not None)
-    return hand_over(session, by, appeal, grid, member, now, sensitive)
+    return hand_over(session, by, appeal, grid, member, now, sensitive, reason=reason)
 
 
 def _already_there(appeal: Appeal, grid: Grid, member: Staff | None) -> bool:
@@ -138,7 +139,8 @@ def hand_back(session: Session, appeal: Appeal, now: datetime, sensitive: Collec
 
 def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, member: Staff | None,
               now: datetime, sensitive: Collection[str], unattended: ActorKind = ActorKind.CLI,
-              tell_holder: bool = True, department: str | None = None, stand_in: bool = False) -> Reassigned:
+              tell_holder: bool = True, department: str | None = None, stand_in: bool = False,
+              reason: str | None = None) -> Reassigned:
     """Move the appeal to `grid`'s whole team, or to `member` of it, with a fresh response clock (a paused one's 办结
     deadline moved on by its pause, as 恢复 does); the new holders
     get its card, whoever held it and the resident are told. Whether `by` may is the caller's to check (`reassign`);
@@ -169,7 +171,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
            actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left,
            from_staff_id=holder_before(holder))
     stood_in = _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive, stand_in,
-                     told, again)
+                     told, again, reason)
     return Reassigned(appeal, to, _on_leave(member, now), not stood_in and waiting_for_nobody(session, appeal),
                       stood_in, not told, person=member is not None)
 
@@ -230,7 +232,8 @@ _MOVES = (str(Action.ACCEPTED), str(Action.REASSIGNED), str(Action.TRANSFERRED))
 
 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,
-          now: datetime, sensitive: Collection[str], stand_in: bool, told: bool, again: bool = False) -> str:
+          now: datetime, sensitive: Collection[str], stand_in: bool, told: bool, again: bool = False,
+          reason: str | None = None) -> str:
     """Tell the new holders, the former one and the resident (`told`: within storage.tasks.MOVES' hourly count;
     `again`: handed back to where it was, not sent elsewhere); returns the level whose operators stood in ("" for
     none): a task handed back (`stand_in`: a leaver's, a departed member's after 不满意) to a grid with nobody bound
@@ -249,7 +252,10 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
         if not receivers and stand_in:
             whom, stand_ins = dispatch.stand_ins(session, appeal.grid_id)
             receivers = list(stand_ins)
+    # A card handed on by someone (not a leaver's task given back) says who and why: it is no 新诉求.
+    mover = name_of(by) if by is not None else None if stand_in else "街道"
     for receiver, card in dispatch.cards_for(session, appeal, receivers, now, sensitive):
+        card = replace(card, reassigned_by=mover, reassign_reason=reason or None, reassigned_to_you=member is not None)
         tell(session, receiver.openid, replace(card, receiver=OPERATOR_CARD) if whom else card, now, appeal=appeal)
     previous = session.get(Staff, holder) if holder is not None else None
     moved_own = by is not None and previous is not None and staff_id_of(by) == previous.id  # they know: they did it

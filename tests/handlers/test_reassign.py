@@ -275,6 +275,17 @@ def test_a_reason_said_after_the_name_is_not_taken_for_part_of_it(wechat, seeded
     assert "已改派给 李娜（幸福里社区·第一网格）" in wechat.send(WANG, f"改派 {ticket} 李娜，她熟悉情况")
 
 
+def test_the_card_of_a_reassigned_task_says_who_moved_it_and_why_not_new_appeal(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(WANG, f"改派 {ticket} 李娜，她熟悉情况")
+    card = worded(seeded, "staff_new_appeal", LI)[-1]
+    assert card.startswith(f"【改派】{ticket} 王强改派给您：她熟悉情况\n类别：")
+    assert "新诉求" not in card
+    wechat.send(OPERATOR, f"改派 {ticket} 第二网格")
+    assert worded(seeded, "staff_new_appeal", LIU)[-1].startswith(f"【改派】{ticket} 孙丽改派到本网格\n类别：")
+
+
 def test_reassigning_to_a_member_on_leave_says_so_to_whoever_moved_it(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
