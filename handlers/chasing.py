@@ -16,8 +16,9 @@ from handlers import resident_texts as texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
+from nlp.chatter import as_said
 from nlp.cleaning import spoken_ticket_digits
-from nlp.follow_ups import is_chase_up, names_a_problem
+from nlp.follow_ups import chased_words, is_chase_up, names_a_problem
 from nlp.similarity import features, is_repeat, text_similarity
 from storage import appeals, chasing, joins, tasks
 from storage.errors import NotFound
@@ -133,11 +134,17 @@ def _named_tickets(text: str) -> set[str]:
 def _about(open_appeals: list[Appeal] | tuple[Appeal, ...], text: str) -> Appeal | None:
     """The appeal named by its number, else the one whose words the message shares most; None when it names none
     and shares no word with any (the caller takes the latest, or a problem named to be filed)."""
-    cleaned = unicodedata.normalize("NFKC", text)
     named = _named_tickets(text)
     for appeal in open_appeals:
         if appeal.ticket in named:
             return appeal
+    # Its asking words left out: "树那个怎么样了" shares 怎么 with "怎么发语音" and asks nothing of it.
+    cleaned = chased_words(text)
+    if not cleaned:
+        return None
+    said_in = [appeal for appeal in open_appeals if cleaned in as_said(appeal.content)]
+    if len(said_in) == 1:
+        return said_in[0]  # "树那个怎么样了": the one appeal its 树 is in, a lone character as it may be
     # A word in common, not a lone character: "你们什么时候来" shares 来 with "你们快来看看" and says nothing of it.
     score, best = max(((text_similarity(cleaned, a.content) if _shares_a_word(cleaned, a.content) else 0.0, -index)
                        for index, a in enumerate(open_appeals)), default=(0.0, 0))

@@ -84,10 +84,16 @@ _TICKET = re.compile(r"[gG]?\d{6,}")
 def names_a_problem(text: str) -> bool:
     """Whether a chase-up says what is wrong besides asking after it (电梯还没修好 yes; 上次说的事怎么样了, 怎么还没
     修好？都三天了 and a ticket number alone no)."""
+    return not is_fragment(chased_words(text))
+
+
+def chased_words(text: str) -> str:
+    """What a chase-up says besides asking after it (树那个怎么样了: 树; 电梯还没修好: 电梯), folded, "" for nothing:
+    the words that tell which appeal it is about, never its asking words (怎么 in 怎么样了 is no 怎么发语音)."""
     rest = PUNCTUATION.sub("", _TICKET.sub("", _WHO_CARES.sub("", _CHASE_UP.sub("", as_said(text)))))
     for word in _CHASE_LEFTOVERS:
         rest = rest.replace(word, "")
-    return not is_fragment(rest)
+    return rest
 
 
 # Saying a new matter is coming ("还有，…", "另外…", "对了，再反映一个"): never the rest of the one just reported.

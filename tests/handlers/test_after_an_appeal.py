@@ -688,6 +688,17 @@ def test_a_chase_up_sharing_only_a_character_with_an_older_appeal_chases_the_lat
     assert f"您的诉求 {older}" in wechat.send("o1", "厨房顶上湿的那个什么时候来看")  # words in common: that one
 
 
+def test_a_chase_up_naming_its_appeal_by_one_character_chases_that_one_not_one_sharing_its_asking_words(
+        wechat, seeded, clock):
+    # "树那个怎么样了" chased "厨房下水道怎么也不通" for the 怎么 of 怎么样了, not the tree it named.
+    drain = file_and_dispatch(wechat, seeded, clock, text="厨房下水道怎么也不通")
+    tree = file_and_dispatch(wechat, seeded, clock, text="小区东门那棵树歪了好久")
+    clock.advance(minutes=10)
+    reply = wechat.send("o1", "树那个怎么样了")
+    assert reply.startswith(f"您的诉求 {tree}") and drain not in reply
+    assert wechat.send("o1", "下水道那个怎么样了").startswith(f"您的诉求 {drain}")
+
+
 @pytest.mark.parametrize("said", ["小区门口乱停车，有没有人管？", "楼下垃圾堆了好多天你们管不管"])
 def test_a_new_problem_ending_in_whether_anyone_cares_is_filed_not_taken_as_chasing_an_open_one(wechat, seeded, clock,
                                                                                                  said):
