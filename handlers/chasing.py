@@ -169,4 +169,4 @@ def _chase(conversation: Conversation, appeal: Appeal, words: str | None, follow
     just_filed = int(chasing.JUST_FILED.total_seconds() // 60) if chased.early else None
     return Reply(texts.chase_reply(appeal.ticket, appeal.category, status, handler, chased.sent, chased.count,
                                    followed, for_neighbour, waiting_with, just_filed,
-                                   dispatching=appeal.status == AppealStatus.SUBMITTED))
+                                   dispatching=appeal.status == AppealStatus.SUBMITTED, held=appeal.grid_id is None))

@@ -249,12 +249,13 @@ CHASE_NOT_OPEN = "诉求 {ticket} 当前状态为“{status}”，不在办理�
 
 def chase_reply(ticket: str, category: str, status: str, handler: str | None, sent: bool, count: int,
                 followed: bool = False, for_neighbour: bool = False, waiting_with: str | None = None,
-                just_filed: int | None = None, dispatching: bool = False) -> str:
+                just_filed: int | None = None, dispatching: bool = False, held: bool = True) -> str:
     """The answer to a chase-up: where the appeal stands, and what was done about the chasing; `followed`: a
     neighbour's appeal the resident's own was merged into; `for_neighbour`: one the sender filed for a neighbour
     (代报); `waiting_with`: whom an unclaimed one waits with, when not the grid's staff (a department, the community);
     `just_filed`: the minutes a new appeal's card is given before a 催办 goes (storage.chasing.JUST_FILED), when it
-    went out within them: nobody was chased; `dispatching`: its card is still going out."""
+    went out within them: nobody was chased; `dispatching`: its card is still going out.; `held`: it waits for the
+    resident's address (else nobody of its grid receives messages yet, a street just imported)."""
     who = f"办理人{handler}" if handler else _chased_unclaimed(category, waiting_with)
     if just_filed is not None:
         # Counted from the card, not the filing: one held for an address went out only when it was placed.
@@ -265,10 +266,12 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
         done = f"已为您向{who}催办（第{count}次），会尽快处理。"
     elif count:
         done = f"一小时内已为您催办过，{who}正在跟进，请耐心等待。"
-    else:  # it waits for the address: binding is the one next thing to do, not 查询
+    elif held:  # it waits for the address: binding is the one next thing to do, not 查询
         done = "您的诉求还在等待提交：绑定住址后会马上派给网格员。"
+    else:
+        done = CHASED_NOBODY
     whose = "您加入的诉求" if followed else "您代报的诉求" if for_neighbour else "您的诉求"
-    after = (f"回复“查询 {ticket}”查看进度。" if sent or count or just_filed is not None
+    after = (f"回复“查询 {ticket}”查看进度。" if sent or count or just_filed is not None or not held
              else "回复“绑定”开始，按提示回复序号即可。")
     return f"{whose} {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}{after}"
 
@@ -281,6 +284,8 @@ def _chased_unclaimed(category: str, waiting_with: str | None = None) -> str:
     return waiting_with or "网格工作人员"
 
 
+# Chased where nobody of its grid (nor above it) receives messages yet: nobody could be told.
+CHASED_NOBODY = "您所在的网格暂时还没有工作人员在公众号上接收消息，催办暂时无人接收；诉求已登记，等待工作人员安排。"
 # Given back (退回) by a grid or a department: the community's operators route it again, and are the ones chased.
 CHASED_COMMUNITY = "社区工作人员"
 

@@ -516,6 +516,21 @@ def test_a_chase_up_minutes_after_an_appeal_held_for_the_address_was_placed_tell
     assert chases(seeded) == []
 
 
+def test_chasing_an_appeal_nobody_of_its_grid_receives_says_so_not_to_bind_an_address(wechat, seeded, clock):
+    # A street just imported, nobody bound yet: she was told her appeal waited for an address she had given.
+    from storage import seeding
+
+    with seeded.transaction() as session:
+        seeding.seed_street(session, seeding.StreetPlan(
+            "长青街道", {"长青社区": {"第一网格": ("长青苑", {"1号楼": ("1单元",)})}},
+            residents={"o_changqing": ("长青社区", "第一网格", "1号楼", "1单元")}), clock())
+    ticket = file_and_dispatch(wechat, seeded, clock, text="1号楼楼道灯坏了好几天了", openid="o_changqing")
+    clock.advance(minutes=30)
+    assert wechat.send("o_changqing", f"催办 {ticket}") == (
+        f"您的诉求 {ticket}（物业服务）当前状态：已转交网格员。您所在的网格暂时还没有工作人员在公众号上接收消息，催办暂时无人接收；"
+        f"诉求已登记，等待工作人员安排。回复“查询 {ticket}”查看进度。")
+
+
 def test_a_chase_up_minutes_after_a_member_claimed_it_says_they_just_did(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功")])
