@@ -17,7 +17,7 @@ from nlp.cleaning import spoken_ticket_digits
 
 # Asking after something already reported: "still not", "how is it going", "it has been days".
 _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有人|动静|消息)|怎么还|怎么样了|咋样了|进展如何|有进展吗|"
-                       r"有消息吗|(什么|啥)时候(能|才能|可以|会)?(派人)?(来|修|处理|好|解决)|上次(说|反映|提|报)的|"
+                       r"有消息吗|(什么|啥)时候(能|才能|可以|会)?(派人)?(来人|来|修|处理|好|解决)|上次(说|反映|提|报)的|"
                        r"都.{1,3}(天|周|个星期|礼拜)了|催(一)?下|催催|催一催|到底修不修|还要等多久|"
                        # 进度怎么样, 有结果了吗: asking how far it got
                        r"(进度|进展)(怎么样|咋样|如何)|有(结果|进度|回音)了?(吗|么|没有|没)|"

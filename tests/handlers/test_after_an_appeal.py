@@ -824,7 +824,9 @@ def test_a_different_problem_that_is_broken_again_is_filed_while_the_rating_wait
                                   # filed as a 养老服务 appeal, or one of no category
                                   "帮我催一下", "能帮我催催吗", "怎么还没处理",
                                   # filed as appeals of no category
-                                  "有人来看过了吗", "师傅啥时候到"])
+                                  "有人来看过了吗", "师傅啥时候到",
+                                  # filed as an appeal of no category
+                                  "什么时候来人", "啥时候能来人啊"])
 def test_asking_after_nothing_at_all_says_so_and_files_nothing(wechat, seeded, said):
     wechat.dialog("o1", [(said, "您还没有反映过问题。遇到问题请直接描述在哪里、什么情况")])
     assert appeal_count(seeded) == 0 and staff_cards(seeded) == 0
