@@ -44,7 +44,7 @@ def more(conversation: Conversation, _arguments: Arguments) -> Reply:
     if shown is None:
         return Reply(texts.NO_LIST_YET)
     dialogue = dialogues.named(conversation, DIALOG)
-    if dialogue is not None and dialogue.data.get("list") == OVERSEEN and _oversees(conversation.staff):
+    if dialogue is not None and dialogue.data.get("list") == OVERSEEN and oversees(conversation.staff):
         rest = [task for task in overseen(conversation) if task.appeal.ticket not in shown]
         if not rest:
             return Reply(texts.NO_MORE_OVERDUE)
@@ -60,7 +60,7 @@ def overdue(conversation: Conversation, _arguments: Arguments) -> Reply:
     """超期: the first page of what is overdue or unclaimed in the 网格长's grid (the operator's community or
     street), with who holds each; a member without that role is told it is theirs to use."""
     member = conversation.staff
-    if not _oversees(member):
+    if not oversees(member):
         return Reply(texts.OVERDUE_NOT_OVERSEER)
     found = overseen(conversation)
     if not found:
@@ -83,7 +83,8 @@ def overseen(conversation: Conversation) -> list[Task]:
     return [task for task in found if may_read(session, member, task.appeal, sensitive)]
 
 
-def _oversees(member: Staff) -> bool:
+def oversees(member: Staff) -> bool:
+    """Whether the member looks over others' tasks (超期, 督办): a 网格长 or an operator."""
     return member.role in (StaffRole.GRID_LEADER, StaffRole.OPERATOR)
 
 

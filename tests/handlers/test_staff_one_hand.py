@@ -285,6 +285,19 @@ def test_a_grid_leader_lists_every_overdue_and_unclaimed_task_of_the_grid_with_w
     assert "本网格超期" in wechat.send(WANG, "本网格超期")
 
 
+def test_supervise_said_alone_by_a_grid_leader_lists_what_is_late_to_supervise_by_place(wechat, seeded, clock):
+    assert wechat.send(WANG, "督办") == "本网格目前没有超期或无人接单的任务。"
+    lift = file(wechat, RESIDENT, LIFT)
+    dispatch_filed(seeded, clock)
+    wechat.send(ZHANG, f"接单 {lift}")
+    clock.advance(days=4)
+    listed = wechat.send(WANG, "督办。")
+    assert listed.startswith(f"本网格超期和无人接单的任务（超期最久的在前）：\n1. {lift}｜")
+    assert listed.endswith("用序号督办、改派：督办 1 要求、改派 1 网格或姓名")
+    assert wechat.send(WANG, "督办 1 今天务必修好") == f"已督办诉求 {lift}，已发给：张伟。"
+    assert wechat.send(ZHANG, "督办") == "请按这个格式发送：督办 编号 要求"  # a member oversees nothing
+
+
 def test_overdue_is_paged_like_my_tasks_and_more_goes_on_with_it(wechat, seeded, clock):
     tickets = []
     for n in range(12):
