@@ -1075,6 +1075,8 @@ def reassign_unknown(name: str, grids: list[str], members: list[str]) -> str:
     return (f"找不到网格或工作人员“{name}”。可以改派给：\n网格：{'、'.join(grids) or '（无）'}\n"
             f"工作人员：{'、'.join(members) or '（无）'}")
 NO_TASKS = "您目前没有待办任务。"
+# A 网格长's own list empty: what she watches is the grid's, on 超期.
+NO_TASKS_LEADER = "您目前没有待办任务。本网格超期和无人接单的任务请回复“超期”查看。"
 TASKS_HEADER = "您的任务（最急的在前）："
 TASKS_MORE_HEADER = "您的任务（续）："
 TASK_LINE = "{position}. {urgent}{ticket}｜{category}｜{status}｜{clock}\n   {snippet}{home}"

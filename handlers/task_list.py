@@ -34,7 +34,7 @@ def my_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:
     """我的任务: the first page of the member's tasks, most urgent first."""
     found = tasks(conversation)
     if not found:
-        return Reply(texts.NO_TASKS)
+        return Reply(texts.NO_TASKS_LEADER if conversation.staff.role == StaffRole.GRID_LEADER else texts.NO_TASKS)
     return Reply(_page(conversation, texts.TASKS_HEADER, [], found))
 
 

@@ -298,6 +298,14 @@ def test_supervise_said_alone_by_a_grid_leader_lists_what_is_late_to_supervise_b
     assert wechat.send(ZHANG, "督办") == "请按这个格式发送：督办 编号 要求"  # a member oversees nothing
 
 
+def test_a_grid_leader_with_no_task_of_her_own_is_pointed_to_the_grids_overdue_list(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    dispatch_filed(seeded, clock)
+    wechat.send(ZHANG, f"接单 {lift}")
+    assert wechat.send(WANG, "我的任务") == "您目前没有待办任务。本网格超期和无人接单的任务请回复“超期”查看。"
+    assert wechat.send(OPERATOR, "我的任务") == "您目前没有待办任务。"  # what waits for an operator is in her list
+
+
 def test_overdue_is_paged_like_my_tasks_and_more_goes_on_with_it(wechat, seeded, clock):
     tickets = []
     for n in range(12):
