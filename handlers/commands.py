@@ -784,7 +784,7 @@ def _ticket_at_place(conversation: Conversation, command: Command, argument: str
 
 
 def _said_alone(conversation: Conversation, command: Command) -> Reply | None:
-    """接单, 进展, 办结, 挂起, 恢复, 督办 (staff) or 评价 (a resident) with nothing after it: what waits for it, to
+    """接单, 进展, 办结, 挂起, 恢复, 退回, 督办 (staff) or 评价 (a resident) with nothing after it: what waits for it, to
     answer by its place in the list (接 1, 结 1 说明, 恢复 1, 督办 1 要求: 超期's list), the one task's line to
     complete, or 1/2/3; None for any other command, which is told what it takes."""
     if command.name == "claim" and conversation.is_staff:
@@ -794,6 +794,9 @@ def _said_alone(conversation: Conversation, command: Command) -> Reply | None:
         return found if isinstance(found, Reply) else Reply(_needs(command, found))
     if command.name == "resume" and conversation.is_staff and conversation.staff.role != StaffRole.OPERATOR:
         return task_list.to_resume(conversation)
+    if command.name == "give_back" and conversation.is_staff and conversation.staff.role != StaffRole.OPERATOR:
+        found = task_list.one_to_give_back(conversation)
+        return found if isinstance(found, Reply) else Reply(_needs(command, found))
     if command.name == "supervise" and conversation.is_staff and task_list.oversees(conversation.staff):
         return task_list.overdue(conversation, Arguments())
     if command.name == "rate" and not conversation.is_staff:

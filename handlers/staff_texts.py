@@ -1119,6 +1119,9 @@ WHICH_TO_CLAIM = "有 {count} 条任务等待接单，要接哪一条？请回�
 NOTHING_TO_CLAIM = "您目前没有等待接单的任务。回复“我的任务”查看全部任务。"
 NOTHING_IN_PROGRESS = "您目前没有办理中的任务。请按这个格式发送：{verb} 编号 {words}"
 WHICH_IN_PROGRESS = "您有 {count} 条办理中的任务，是哪一条？请回复：{verb} 序号 {words}（或 {verb} 编号 {words}）"
+# 退回 said alone: the tasks waiting for the member's claim or in her hands, to give one back by its place.
+WHICH_TO_GIVE_BACK = "您有 {count} 条任务可以退回，是哪一条？请回复：退回 序号 原因（或 退回 编号 原因）"
+NOTHING_TO_GIVE_BACK = "您目前没有可以退回的任务。回复“我的任务”查看全部任务。"
 # 恢复 said alone: the member's paused tasks, to resume one by its place in the list.
 WHICH_TO_RESUME = "您有 {count} 条挂起的任务，要恢复哪一条？请回复：恢复 序号（或 恢复 编号）"
 NOTHING_TO_RESUME = "您目前没有挂起的任务，无需恢复。回复“我的任务”查看全部任务。"

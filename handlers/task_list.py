@@ -18,7 +18,7 @@ from handlers.conversation import Conversation
 from handlers.joins import sensitive_categories
 from handlers.types import REPLY_BYTES, Reply
 from storage import org, queries
-from storage.models import AppealStatus, Staff, StaffRole
+from storage.models import GRID_TEAM, AppealStatus, Staff, StaffRole
 from storage.queries import Task
 from storage.staff import may_read
 
@@ -130,6 +130,20 @@ def one_in_progress(conversation: Conversation, verb: str, words: str = "说明"
         return Reply(texts.NOTHING_IN_PROGRESS.format(verb=verb, words=words))
     return Reply(choose(conversation, texts.WHICH_IN_PROGRESS.format(count=len(working), verb=verb, words=words),
                         working))
+
+
+def one_to_give_back(conversation: Conversation) -> str | Reply:
+    """退回 said alone: the ticket of the one task the member may give back (waiting for a claim, or in her hands),
+    or the list to pick from by place, or that there is none."""
+    member = conversation.staff  # a department hands back only what it has claimed (storage.tasks.give_back)
+    held = [task for task in tasks(conversation)
+            if (task.appeal.status == AppealStatus.DISPATCHED and member.role in GRID_TEAM)
+            or (task.appeal.status == AppealStatus.ACCEPTED and task.appeal.assignee_staff_id == member.id)]
+    if len(held) == 1:
+        return held[0].appeal.ticket
+    if not held:
+        return Reply(texts.NOTHING_TO_GIVE_BACK)
+    return Reply(choose(conversation, texts.WHICH_TO_GIVE_BACK.format(count=len(held)), held))
 
 
 def to_resume(conversation: Conversation) -> Reply:

@@ -245,6 +245,20 @@ def test_pause_or_resume_said_alone_names_the_task_to_pause_or_lists_those_pause
     assert wechat.send(ZHANG, "恢复 1").startswith(f"诉求 {lift} 已恢复办理")
 
 
+def test_give_back_said_alone_lists_the_tasks_to_give_back_by_place(wechat, seeded, clock):
+    assert wechat.send(ZHANG, "退回") == "您目前没有可以退回的任务。回复“我的任务”查看全部任务。"
+    lift = file(wechat, RESIDENT, LIFT)
+    dispatch_filed(seeded, clock)
+    assert wechat.send(ZHANG, "退。") == f"还需要写上原因，请按这个格式发送：退回 {lift} 原因"
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    wechat.send(ZHANG, f"接单 {lift}")
+    listed = wechat.send(ZHANG, "退回")
+    assert listed.startswith("您有 2 条任务可以退回，是哪一条？请回复：退回 序号 原因（或 退回 编号 原因）\n1. ")
+    place = 1 if listed.index(lamp) < listed.index(lift) else 2
+    assert wechat.send(ZHANG, f"退回 {place} 这是物业的事").startswith(f"诉求 {lamp} 已退回")
+
+
 def test_help_is_short_and_per_role(wechat, seeded):
     resident_help = wechat.send(RESIDENT, "帮助")
     assert "查询 编号" in resident_help and "接单" not in resident_help
