@@ -61,7 +61,7 @@ def file_text(conversation: Conversation, text: str, kind: Kind, result: Classif
         if conversation.resident.grid_id is not None:  # its words named the whole address: bound and released
             return Reply(prompt), filed.id
         return Reply(texts.appeal_held(filed.ticket, prompt)), filed.id
-    placed = org.address(session, at.grid_id, at.building_id, None) if at is not None else None  # type: ignore[arg-type]
+    placed = org.address(session, at.grid_id, at.building_id, at.unit_id) if at is not None else None  # type: ignore[arg-type]
     received = texts.appeal_received(
         filed.ticket, result.category, placed.grid_label if placed else sender.grid_label, limits.response_hours,
         limits.resolve_hours, result.subcategory, limits.department, limits.working_days,
@@ -134,7 +134,8 @@ def place_named(conversation: Conversation, filed: appeals.Filed) -> str:
     """The line telling the resident where the responders go when their emergency was filed at the building they
     named, not at their home ("看到2号楼冒烟"), so that a misread place is corrected at once; "" otherwise."""
     appeal = conversation.session.get_one(Appeal, filed.id)
-    if appeal.grid_id is None or appeal.building_id == conversation.sender.building_id:
+    sender = conversation.sender
+    if appeal.grid_id is None or (appeal.building_id, appeal.unit_id) == (sender.building_id, sender.unit_id):
         return ""
     place = org.address(conversation.session, appeal.grid_id, appeal.building_id, appeal.unit_id)
     return "\n" + texts.EMERGENCY_PLACE_NAMED.format(place=place.home_label)

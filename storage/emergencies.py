@@ -69,15 +69,18 @@ def place_said(session: Session, sender: appeals.Sender, text: str) -> appeals.S
     (storage.said_places.nearby); None to file at home (held for the address when there is none)."""
     said = said_places.building_said(in_digits(text))
     if said is None:
-        return None
+        return said_places.nearby(session, sender, text)  # "2单元楼道冒烟了": a unit of their own building
     key, clause = said
     # The compound in the building's own words first ("锦绣家园5号楼冒烟"), else anywhere ("我住阳光花园3号楼，2号楼着火了").
     chosen = _named_with_compound(session, key, clause) or _named_with_compound(session, key, in_digits(text))
     if not chosen:
         return said_places.nearby(session, sender, text)
-    if len(chosen) != 1 or chosen[0].id == sender.building_id:
+    if len(chosen) != 1:
         return None
-    return said_places.SaidPlace(sender.id, chosen[0].grid_id, chosen[0].id)
+    if chosen[0].id == sender.building_id:
+        return said_places.with_unit(session, sender, None, clause)
+    return said_places.with_unit(session, sender, said_places.SaidPlace(sender.id, chosen[0].grid_id, chosen[0].id),
+                                 clause)
 
 
 def _named_with_compound(session: Session, key: str, clause: str) -> list[Building]:

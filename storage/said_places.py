@@ -10,13 +10,16 @@ misread one is corrected at once (handlers.filing).
   when its 小区 is said with it (a daughter reporting for her mother: "我妈住和平小区1栋，她家水管漏了"). One
   statement, and only when a building is said: this is the webhook's path. A building the ledger does not know, a
   小区 named that has no such building, or the sender's home, changes nothing.
+- A unit said with the building (2号楼1单元), or alone for the sender's own building (二单元的楼道灯坏了), is where
+  it is filed when the ledger knows it: the card sends the member to that door, not to the sender's own unit. One
+  statement more, only when a unit is said.
 - Emergencies (storage.emergencies.place_said) also look everywhere for a building said with its 小区.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from sqlalchemy import ColumnElement, func, literal, select
@@ -24,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from storage import appeals
 from storage.contact_input import in_digits
-from storage.models import Building, Community, Grid
+from storage.models import Building, Community, Grid, Unit
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ _BUILDING_SAID = re.compile(r"(\d+)(?:号楼|号栋|栋|幢)|([A-Za-z])座")
 _CLAUSE_END = re.compile(r"[，。！？；,.!?;\s]")
 # "我在…" up to the building, with no other building in between: voice has no commas ("我在5号楼门口看到2号楼冒烟").
 _SENDER_AT = re.compile(r"我们?(?:现在|正|就)?(?:在|住)([^在]{0,12})$")
+_UNIT_SAID = re.compile(r"(\d+)单元")
 
 
 def nearby(session: Session, sender: appeals.Sender, text: str) -> appeals.Sender | None:
@@ -52,15 +56,37 @@ def nearby(session: Session, sender: appeals.Sender, text: str) -> appeals.Sende
         return None
     said = building_said(in_digits(text))
     if said is None:
-        return None
+        return with_unit(session, sender, None, in_digits(text))
     digits = in_digits(text)
     community = select(Grid.community_id).where(Grid.id == sender.grid_id).scalar_subquery()
     street = select(Community.street_id).where(Community.id == community).scalar_subquery()
     # Another community's buildings only where the words name their 小区: still one statement, the street's few.
     elsewhere = Grid.community_id.in_(select(Community.id).where(Community.street_id == street)) & compound_in(digits)
     buildings = active_buildings(session, (Grid.community_id == community) | elsewhere)
-    home = next((building.compound for building in buildings if building.id == sender.building_id), None)
-    return chosen_place(sender, buildings, said, digits, home)
+    home = next((building for building in buildings if building.id == sender.building_id), None)
+    place = chosen_place(sender, buildings, said, digits, home.compound if home is not None else None)
+    if place is None and (home is None or building_key(home.name) != said[0]):
+        return None  # a building not hers that cannot be told: its unit is none of her building's
+    return with_unit(session, sender, place, said[1])
+
+
+def with_unit(session: Session, sender: appeals.Sender, place: SaidPlace | None, clause: str) -> SaidPlace | None:
+    """`place` (None: the sender's own building) at the unit the clause names, when its building has one so named;
+    None when that is the sender's own unit, or nothing changes."""
+    said = _UNIT_SAID.search(clause)
+    if said is None:
+        return place
+    building_id = place.building_id if place is not None else sender.building_id
+    wanted = f"{said.group(1).lstrip('0')}单元"
+    units = session.scalars(select(Unit).where(Unit.building_id == building_id, Unit.active.is_(True))).all()
+    unit = next((one for one in units if in_digits(one.name) == wanted), None)
+    if unit is None:
+        return place
+    if place is not None:
+        return replace(place, unit_id=unit.id)
+    if unit.id == sender.unit_id or sender.grid_id is None or sender.building_id is None:
+        return None
+    return SaidPlace(sender.id, sender.grid_id, sender.building_id, unit.id)
 
 
 def chosen_place(sender: appeals.Sender, buildings: Sequence[Building], said: tuple[str, str], text: str,

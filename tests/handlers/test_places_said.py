@@ -9,7 +9,7 @@ o1 lives in 阳光花园3号楼1单元 (幸福里社区·第一网格: 张伟, �
 import pytest
 from sqlalchemy import select
 
-from storage.models import Appeal, AppealStatus
+from storage.models import Appeal, AppealStatus, Unit
 from tests.handlers.test_emergencies import cards, grid_of, report
 from tests.support.database import appeal
 from tests.support.personas import CHEN, LIU, ZHANG, ZHAO
@@ -52,7 +52,7 @@ def test_her_home_an_unknown_building_or_another_communitys_keep_the_appeal_at_h
 
 
 @pytest.mark.parametrize(("said", "place", "grid", "member"), [
-    ("我妈住在和平小区1栋2单元，她家厨房水管漏水了", "和平小区1栋", "和平社区·第一网格", CHEN),
+    ("我妈住在和平小区1栋2单元，她家厨房水管漏水了", "和平小区1栋2单元", "和平社区·第一网格", CHEN),
     ("帮我妈反映一下，她家门口的路灯坏了，她住东方名苑A座", "东方名苑A座", "和平社区·第二网格", ZHAO),
 ])
 def test_a_daughter_reporting_for_her_mother_in_another_community_reaches_her_mothers_grid(
@@ -111,3 +111,31 @@ def test_her_home_buildings_report_is_not_offered_for_an_appeal_placed_elsewhere
     report(wechat, seeded, clock, "楼道灯坏了好几天了，晚上看不见路", openid="o5")  # 3号楼, o1's home
     reply = wechat.send("o1", "1号楼楼道灯坏了好几天了，晚上看不见路")
     assert "按您说的登记在阳光花园1号楼" in reply and "同楼已有相同诉求" not in reply
+
+
+@pytest.mark.parametrize(("said", "place", "unit"), [
+    ("3号楼2单元楼道灯坏了好几天", "阳光花园3号楼2单元", "2单元"),  # her own building, her neighbours' unit
+    ("二单元的楼道灯坏了好几天", "阳光花园3号楼2单元", "2单元"),  # a unit of her building, said alone
+    ("2号楼1单元门口的垃圾堆了三天没人清", "阳光花园2号楼1单元", "1单元"),  # another building, with its unit
+])
+def test_a_unit_said_with_the_problem_is_where_it_is_filed_not_the_residents_own(wechat, seeded, clock, said, place,
+                                                                                 unit):
+    # The card sent the member to o1's 3号楼1单元 (or to the building without a unit) for what is in 2单元.
+    reply, ticket = report(wechat, seeded, clock, said)
+    assert f"地点：按您说的登记在{place}，" in reply
+    told = cards(seeded, ticket)
+    assert f"阳光花园{place.removeprefix('阳光花园')}" in told[ZHANG][0]
+    with seeded.transaction() as session:
+        filed = session.scalars(select(Appeal).where(Appeal.ticket == ticket)).one()
+        assert session.get(Unit, filed.unit_id).name == unit
+
+
+def test_her_own_unit_said_keeps_the_appeal_at_home_and_says_nothing_of_the_place(wechat, seeded, clock):
+    reply, ticket = report(wechat, seeded, clock, "3号楼1单元楼道灯坏了好几天")
+    assert "按您说的登记" not in reply
+
+
+def test_an_emergency_in_another_unit_of_her_building_sends_the_responders_to_that_unit(wechat, seeded, clock):
+    reply, ticket = report(wechat, seeded, clock, "3号楼2单元楼道里冒烟了")
+    assert "阳光花园3号楼2单元" in reply
+    assert "阳光花园3号楼2单元" in cards(seeded, ticket)[ZHANG][0]
