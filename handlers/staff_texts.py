@@ -40,6 +40,7 @@ from storage.notices import (
     StaffPausedByOther,
     StaffProgressByOther,
     StaffReassigned,
+    StaffRecategorised,
     StaffRejected,
     StaffReminder,
     StaffReopened,
@@ -386,6 +387,20 @@ def _resumed_by_other(n: StaffResumedByOther) -> str:
     return f"【已恢复】{n.ticket} 已由{n.by}恢复办理{due}。办好后回复“办结 {n.ticket} 说明”。"
 
 
+def _recategorised(n: StaffRecategorised) -> str:
+    dues = [f"{label}{due_clock(at)}" for label, at in (("接单时限 ", n.response_due_at), ("办结时限 ", n.resolve_due_at))
+            if at is not None]
+    limits = f"：{'，'.join(dues)}" if dues else ""
+    return (f"【改分类】{n.ticket} 已由{n.by}改为“{category_label(n.category, n.subcategory)}”，"
+            f"办理时限按新类别计算{limits}。{_recategorised_ask(n)}")
+
+
+def _recategorised_ask(n: StaffRecategorised) -> str:
+    if n.response_due_at is not None:
+        return f"回复“接单 {n.ticket}”接下任务。"
+    return f"办好后回复“办结 {n.ticket} 说明”。"
+
+
 def _resolved_by_other(n: StaffResolvedByOther) -> str:
     return f"【已办结】{n.ticket} 已由{n.by}办结：{n.note.rstrip('。.')}。您无需再处理。"
 
@@ -639,6 +654,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffReturnedByOther: _returned_by_other,
     StaffPausedByOther: _paused_by_other,
     StaffResumedByOther: _resumed_by_other,
+    StaffRecategorised: _recategorised,
     StaffCancelled: _cancelled,
     StaffRejected: _rejected,
     StaffReopened: _reopened,
@@ -697,6 +713,9 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffPausedByOther: lambda n: ((n.ticket, f"已由{n.by}挂起", f"原因：{n.reason}"), f"恢复办理时回复“恢复 {n.ticket}”。"),
     StaffResumedByOther: lambda n: ((n.ticket, f"已由{n.by}恢复办理", f"办结时限：{due_clock(n.due_at)}" if n.due_at else ""),
                                     f"办好后回复“办结 {n.ticket} 说明”。"),
+    StaffRecategorised: lambda n: ((n.ticket, f"已由{n.by}改分类", category_label(n.category, n.subcategory),
+                                    f"办结时限：{due_clock(n.resolve_due_at)}" if n.resolve_due_at else ""),
+                                   _recategorised_ask(n)),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
     StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),
     StaffReopened: lambda n: ((n.ticket, f"居民第{n.times}次不满意，重新办理" if n.times > 1 else "居民不满意，重新办理",
@@ -1653,6 +1672,7 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffReturnedByOther: "任务已由网格长或同事退回社区",
     StaffPausedByOther: "任务已由网格长或操作员挂起",
     StaffResumedByOther: "任务已由网格长或操作员恢复办理",
+    StaffRecategorised: "任务已改分类，时限按新类别计算",
     StaffCancelled: "居民已撤销诉求",
     StaffRejected: "诉求不受理",
     StaffReturned: "诉求被退回，请重新分派",

@@ -430,6 +430,20 @@ class StaffResumedByOther(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffRecategorised(StaffNotice):
+    """分类 (改分类): an operator or the grid leader gave the appeal the member holds another category, and with it
+    the new category's time limits (storage/review.py): the task card's category and deadline no longer hold."""
+
+    name: ClassVar[str] = "staff_recategorised"
+    ticket: str
+    by: str
+    category: str
+    subcategory: str | None = None
+    response_due_at: datetime | None = None  # while nobody has claimed it: claim by then
+    resolve_due_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffReturned(StaffNotice):
     name: ClassVar[str] = "staff_returned"
     ticket: str

@@ -16,13 +16,16 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from storage import workdays
-from storage.actors import Manager, actor_of, staff_id_of
+from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import UNCLASSIFIED, Action, Channel, record, refuse_unplaced, wrong_state
+from storage.chasing import holders_of
 from storage.errors import NotAllowed
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample
+from storage.notices import StaffRecategorised
 from storage.privacy import mask_personal_numbers
 from storage.staff import manages_grid
 from storage.tasks import held
+from storage.telling import tell
 
 FINISHED = (AppealStatus.RESOLVED, AppealStatus.CLOSED)
 LEARNABLE_CHANNELS = (Channel.TEXT, Channel.VOICE, Channel.GRID_REPORT, Channel.BUILDING_LEAD)
@@ -55,7 +58,9 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
 
     Allowed to the operators of the appeal's community and the leader of its grid (in the console: an operator
     of its scope). The correction is kept as a
-    labelled example (one per appeal: a second correction replaces the first).
+    labelled example (one per appeal: a second correction replaces the first). Whoever holds the task (its
+    assignee, or the team its card went to while unclaimed) is told the new category and deadlines: the card they
+    hold says the old ones.
     """
     appeal = held(session, ticket)  # the deadlines shifted are those a 改派 at the same moment has just set
     refuse_unplaced(session, appeal)
@@ -89,6 +94,7 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
     record(session, appeal.id, now, Action.RECLASSIFIED, appeal.status, appeal.status, actor=actor_of(reviewer),
            note=f"{old} → {category.name}", internal=True)
     _keep_example(session, appeal, old, reviewer, now)
+    _tell_holders(session, appeal, reviewer, now)
     return appeal
 
 
@@ -116,6 +122,17 @@ def corrections(session: Session) -> list[tuple[str, str, str | None]]:
         select(LabelledExample.text, LabelledExample.label, LabelledExample.previous_label)
         .order_by(LabelledExample.id)
     ).all()]
+
+
+def _tell_holders(session: Session, appeal: Appeal, reviewer: Manager, now: datetime) -> None:
+    unclaimed = appeal.status in (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED)
+    notice = StaffRecategorised(ticket=appeal.ticket, by=name_of(reviewer), category=appeal.category,
+                                subcategory=appeal.subcategory,
+                                response_due_at=appeal.response_due_at if unclaimed else None,
+                                resolve_due_at=appeal.resolve_due_at)
+    for holder in holders_of(session, appeal):
+        if holder.openid and holder.id != staff_id_of(reviewer):  # the reviewer was answered in the chat
+            tell(session, holder.openid, notice, now, appeal=appeal)
 
 
 def _keep_example(session: Session, appeal: Appeal, previous: str, reviewer: Manager, now: datetime) -> None:

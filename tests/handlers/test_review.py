@@ -12,7 +12,7 @@ from sqlalchemy import select
 import nlp
 from bot.cli.gridbot import main
 from bot.worker import schedule
-from handlers import notifications
+from handlers import notifications, staff_texts
 from storage import dispatch, review
 from storage.models import Appeal, AppealStatus, LabelledExample, OutboxMessage, Staff, StaffRole
 from tests.support.corpus import small_shipped_corpus
@@ -218,3 +218,34 @@ def test_nlp_review_and_classify_guess_with_the_model_the_bot_uses(wechat, seede
         reviewed.output
     classified = runner.invoke(main, ["nlp", "classify", "公交车到站不停车"])
     assert classified.exit_code == 1 and "GRIDBOT_NLP_MODEL=none" in classified.output, classified.output
+
+
+def _told(seeded, kind: str) -> dict[str, str]:
+    """Who was told a notice of that kind, and its words."""
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.template == kind)
+                               .order_by(OutboxMessage.id)).all()
+        return {row.recipient_openid: notifications.render(row.template, json.loads(row.params)) for row in rows}
+
+
+def test_the_grid_team_holding_the_card_hears_the_new_category_and_its_deadlines(wechat, seeded, clock):
+    ticket = file(wechat, UNSURE)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")  # 1 hour to respond, 24 to resolve: the card said 3 days
+    told = _told(seeded, "staff_recategorised")
+    assert {ZHANG, "demo_staff_lina"} <= set(told) and OPERATOR not in told
+    due = appeal(seeded, ticket).resolve_due_at
+    assert told[ZHANG].startswith(f"【改分类】{ticket} 已由孙丽改为“安全隐患”，办理时限按新类别计算：接单时限 ")
+    assert staff_texts.due_clock(due) in told[ZHANG] and f"回复“接单 {ticket}”" in told[ZHANG]
+
+
+def test_the_member_who_claimed_it_alone_hears_the_new_deadline_from_the_grid_leader(wechat, seeded, clock):
+    ticket = file(wechat, UNSURE)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(WANG, f"分类 {ticket} 安全隐患")
+    told = _told(seeded, "staff_recategorised")
+    assert set(told) == {ZHANG}
+    assert "接单时限" not in told[ZHANG] and f"办好后回复“办结 {ticket} 说明”" in told[ZHANG]
