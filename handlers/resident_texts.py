@@ -25,6 +25,7 @@ from storage.notices import (
     ResidentNotice,
     ResidentPaused,
     ResidentProgress,
+    ResidentRecategorised,
     ResidentRejected,
     ResidentReopened,
     ResidentResolved,
@@ -920,6 +921,15 @@ def _reopened(n: ResidentReopened) -> str:
     return f"{_yours(n)} {n.ticket} 已重新办理，工作人员会再次跟进，进展会通过本公众号通知您。"
 
 
+def _recategorised_what(n: ResidentRecategorised) -> str:
+    return f"类别已确认为“{n.category}”" if n.confirmed else f"类别已改为“{n.category}”"
+
+
+def _recategorised(n: ResidentRecategorised) -> str:
+    limits = time_limits(n.response_hours, n.resolve_hours, n.working_days)
+    return f"{_yours(n)} {n.ticket} {_recategorised_what(n)}，办理时限按新类别计算。\n{limits}\n{_track(n)}"
+
+
 # Each table takes the notice of its key's type (Callable[[Any], ...]: a dict can't tie the two types).
 TEMPLATES: dict[type[ResidentNotice], Callable[[Any], str]] = {
     ResidentAccepted: _accepted,
@@ -929,6 +939,7 @@ TEMPLATES: dict[type[ResidentNotice], Callable[[Any], str]] = {
     ResidentResumed: _resumed,
     ResidentResolved: _resolved,
     ResidentReopened: _reopened,
+    ResidentRecategorised: _recategorised,
     ResidentFollowProgress: _follow_progress,
     ResidentFollowPaused: _follow_paused,
     ResidentFollowResolved: _follow_resolved,
@@ -950,6 +961,9 @@ TEMPLATE_FIELDS: dict[type[ResidentNotice], Callable[[Any], Fields]] = {
     ResidentResumed: lambda n: ((n.ticket, "恢复办理", "工作人员继续办理"), _track(n)),
     ResidentResolved: lambda n: ((n.ticket, "已办结", n.note, RATE_PROMPT_SHORT), RATE_PROMPT),
     ResidentReopened: lambda n: ((n.ticket, "重新办理", "工作人员将再次跟进"), _track(n)),
+    ResidentRecategorised: lambda n: ((n.ticket, "类别已确认" if n.confirmed else "类别已更改",
+                                       f"类别：{n.category}"), time_limits(n.response_hours, n.resolve_hours,
+                                                                          n.working_days)),
     ResidentFollowProgress: lambda n: ((n.ticket, "办理进展", "工作人员正在办理"), _track(n)),
     ResidentFollowPaused: lambda n: ((n.ticket, "暂缓办理", "条件具备后继续办理"), _track(n)),
     ResidentFollowResolved: lambda n: ((n.ticket, "已办结", "如未解决可重新反映"), "如问题仍未解决，可重新反映。"),
@@ -980,6 +994,8 @@ GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]
     ResidentResumed: lambda n: (_headline(n, "恢复办理"), "已恢复办理", _track(n)),
     ResidentResolved: lambda n: (_headline(n, "已办结"), f"已办结，{RATE_PROMPT_SHORT}", f"办理结果：{n.note}"),
     ResidentReopened: lambda n: (_headline(n, "重新办理"), "已重新办理", _track(n)),
+    ResidentRecategorised: lambda n: (_headline(n, "类别已确认" if n.confirmed else "类别已更改"), f"类别：{n.category}",
+                                      time_limits(n.response_hours, n.resolve_hours, n.working_days)),
     # Followers' notices carry the step, never what staff wrote (see _follow_progress).
     ResidentFollowProgress: lambda n: (_headline(n, "有新进展"), "有新进展，正在办理", _track(n)),
     ResidentFollowPaused: lambda n: (_headline(n, "暂缓办理"), "暂缓，条件具备后继续", _track(n)),
@@ -1066,6 +1082,7 @@ NOTICE_LABELS: dict[type[ResidentNotice], str] = {
     ResidentResumed: "恢复办理",
     ResidentResolved: "已办结，请评价",
     ResidentReopened: "重新办理",
+    ResidentRecategorised: "诉求类别已确认或更改（附新时限）",
     ResidentFollowProgress: "办理进展（给跟进的居民）",
     ResidentFollowPaused: "暂缓办理（给跟进的居民）",
     ResidentFollowResolved: "已办结（给跟进的居民）",

@@ -151,6 +151,19 @@ class ResidentReopened(ResidentNotice):
     name: ClassVar[str] = "resident_reopened"
 
 
+@dataclass(frozen=True, kw_only=True)
+class ResidentRecategorised(ResidentNotice):
+    """分类: staff confirmed the category of an appeal filed as 待分类, or corrected it; its time limits are the new
+    category's (the receipt told the old ones)."""
+
+    name: ClassVar[str] = "resident_recategorised"
+    category: str
+    response_hours: int
+    resolve_hours: int
+    working_days: bool = False
+    confirmed: bool = False  # it waited in 待分类: the receipt promised staff would confirm its category
+
+
 # Followers hear that a step happened, never staff's words about it: a note may name the neighbour who asked (a
 # phone number, a door), and a follower may be a stranger who claimed an address. They get these instead of the
 # notices that carry staff's words (`for_follower`); only the appeal's own resident reads the notes.

@@ -21,11 +21,11 @@ from storage.appeals import UNCLASSIFIED, Action, Channel, record, refuse_unplac
 from storage.chasing import holders_of
 from storage.errors import NotAllowed
 from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample
-from storage.notices import StaffRecategorised
+from storage.notices import ResidentRecategorised, StaffRecategorised
 from storage.privacy import mask_personal_numbers
 from storage.staff import manages_grid
 from storage.tasks import held
-from storage.telling import tell
+from storage.telling import tell, tell_resident
 
 FINISHED = (AppealStatus.RESOLVED, AppealStatus.CLOSED)
 LEARNABLE_CHANNELS = (Channel.TEXT, Channel.VOICE, Channel.GRID_REPORT, Channel.BUILDING_LEAD)
@@ -60,7 +60,8 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
     of its scope). The correction is kept as a
     labelled example (one per appeal: a second correction replaces the first). Whoever holds the task (its
     assignee, or the team its card went to while unclaimed) is told the new category and deadlines: the card they
-    hold says the old ones.
+    hold says the old ones. The resident is told the category and its time limits: the receipt said 待分类
+    (工作人员将尽快确认类别) or the old category, with the old limits.
     """
     appeal = held(session, ticket)  # the deadlines shifted are those a 改派 at the same moment has just set
     refuse_unplaced(session, appeal)
@@ -95,6 +96,9 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
            note=f"{old} → {category.name}", internal=True)
     _keep_example(session, appeal, old, reviewer, now)
     _tell_holders(session, appeal, reviewer, now)
+    tell_resident(session, appeal, ResidentRecategorised(
+        ticket=appeal.ticket, category=appeal.category, response_hours=response_hours, resolve_hours=resolve_hours,
+        working_days=category.working_days, confirmed=old == UNCLASSIFIED), now)
     return appeal
 
 

@@ -249,3 +249,14 @@ def test_the_member_who_claimed_it_alone_hears_the_new_deadline_from_the_grid_le
     told = _told(seeded, "staff_recategorised")
     assert set(told) == {ZHANG}
     assert "接单时限" not in told[ZHANG] and f"办好后回复“办结 {ticket} 说明”" in told[ZHANG]
+
+
+def test_the_resident_told_待分类_hears_the_confirmed_category_and_its_time_limits(wechat, seeded):
+    ticket = file(wechat, UNSURE)
+    wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
+    assert _told(seeded, "resident_recategorised") == {
+        "o1": f"您的诉求 {ticket} 类别已确认为“安全隐患”，办理时限按新类别计算。\n时限：1小时内响应，1天内办结\n"
+              f"回复“查询 {ticket}”可查看办理进度。"}
+    wechat.send(OPERATOR, f"分类 {ticket} 邻里纠纷")
+    assert "类别已改为“邻里纠纷”" in _told(seeded, "resident_recategorised")["o1"]
+    assert "时限：4小时内响应，7天内办结" in _told(seeded, "resident_recategorised")["o1"]
