@@ -40,11 +40,11 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
     member = conversation.staff
     ticket, name = arguments.ticket, as_read(arguments.words)  # 分類 … 政策諮詢 names 政策咨询
     taxonomy = conversation.understanding.taxonomy
-    if name not in taxonomy.names:
+    if name not in (*taxonomy.names, UNCLASSIFIED):
         return Reply(texts.UNKNOWN_CATEGORY.format(name=name, names="、".join(taxonomy.names)))
-    category = taxonomy.category(name)
+    category = taxonomy.category(name)  # 待分类: back to the queue, with the default time limits
     new = new_category(taxonomy, name)
-    assert new is not None, "the name is one of the taxonomy's"
+    assert new is not None, "the name is one of the taxonomy's, or 待分类"
     try:
         appeal = review.reclassify(conversation.session, member, ticket, new, conversation.now)
     except NotFound:
@@ -57,6 +57,8 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
             return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
         status = texts.status_name(refused.status)
         return Reply(texts.WRONG_STATE.format(ticket=ticket, status=status, action="改分类"))
+    if name == UNCLASSIFIED:
+        return Reply(texts.BACK_TO_REVIEW.format(ticket=ticket))
     department = category.limits(appeal.subcategory).department
     # Suggest the 转办 only to a unit serving the appeal's place (storage.unit_reach): another street's is refused.
     if department is not None and department not in tasks.departments(conversation.session, appeal.grid_id):
@@ -69,8 +71,9 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
 
 def new_category(taxonomy: Taxonomy, name: str) -> review.NewCategory | None:
     """The taxonomy's category of that name with its time limits, as `storage.review.reclassify` takes it; None
-    when the taxonomy has no such category. The chat's 分类 and the console's 改分类 both use it."""
-    if name not in taxonomy.names:
+    when the taxonomy has no such category (待分类 has the default limits). The chat's 分类 and the console's 改分类
+    both use it."""
+    if name not in (*taxonomy.names, UNCLASSIFIED):
         return None
     category = taxonomy.category(name)
     return review.NewCategory(category.name, category.response_hours, category.resolve_hours,

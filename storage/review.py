@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage import workdays
@@ -58,7 +58,8 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
 
     Allowed to the operators of the appeal's community and the leader of its grid (in the console: an operator
     of its scope). The correction is kept as a
-    labelled example (one per appeal: a second correction replaces the first). Whoever holds the task (its
+    labelled example (one per appeal: a second correction replaces the first); 待分类 takes a correction back:
+    the appeal waits in the queue again and its example is dropped. Whoever holds the task (its
     assignee, or the team its card went to while unclaimed) is told the new category and deadlines: the card they
     hold says the old ones. The resident is told the category and its time limits: the receipt said 待分类
     (工作人员将尽快确认类别) or the old category, with the old limits.
@@ -94,8 +95,11 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
     session.refresh(appeal)
     record(session, appeal.id, now, Action.RECLASSIFIED, appeal.status, appeal.status, actor=actor_of(reviewer),
            note=f"{old} → {category.name}", internal=True)
-    _keep_example(session, appeal, old, reviewer, now)
     _tell_holders(session, appeal, reviewer, now)
+    if category.name == UNCLASSIFIED:  # taken back: nothing was learnt; the resident hears once it is settled
+        session.execute(delete(LabelledExample).where(LabelledExample.appeal_id == appeal.id))
+        return appeal
+    _keep_example(session, appeal, old, reviewer, now)
     tell_resident(session, appeal, ResidentRecategorised(
         ticket=appeal.ticket, category=appeal.category, response_hours=response_hours, resolve_hours=resolve_hours,
         working_days=category.working_days, confirmed=old == UNCLASSIFIED), now)

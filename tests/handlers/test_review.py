@@ -260,3 +260,20 @@ def test_the_resident_told_待分类_hears_the_confirmed_category_and_its_time_l
     wechat.send(OPERATOR, f"分类 {ticket} 邻里纠纷")
     assert "类别已改为“邻里纠纷”" in _told(seeded, "resident_recategorised")["o1"]
     assert "时限：4小时内响应，7天内办结" in _told(seeded, "resident_recategorised")["o1"]
+
+
+def test_a_correction_taken_back_puts_the_appeal_in_待分类_again_and_is_not_learnt(wechat, seeded):
+    ticket = file(wechat, UNSURE)
+    before = appeal(seeded, ticket)
+    wechat.send(WANG, f"分类 {ticket} 安全隐患")
+    assert wechat.send(WANG, f"分类 {ticket} 待分类") == (
+        f"诉求 {ticket} 已放回待分类，办理时限恢复为默认时限，之前对它的改正不再用于训练。确定类别后请回复：分类 {ticket} 类别")
+    after = appeal(seeded, ticket)
+    assert after.category == "待分类" and after.resolve_due_at == before.resolve_due_at
+    assert ticket in wechat.send(OPERATOR, "待分类")
+    with seeded.transaction() as session:
+        assert session.scalars(select(LabelledExample)).all() == []
+    assert "已改为“小区治理”" in wechat.send(OPERATOR, f"分类 {ticket} 小区治理")
+    with seeded.transaction() as session:
+        (example,) = session.scalars(select(LabelledExample)).all()
+        assert (example.label, example.previous_label) == ("小区治理", "待分类")
