@@ -473,13 +473,22 @@ def judged(result: Retrained, directory: str) -> str:
     if result.accuracy is None:
         return "没有留出的样本可以比较（--data 的样本全部用于训练）；请用 gridbot nlp eval 在留出的数据上核对。"
     parts = "，".join(_HELD_OUT_SOURCES[name].format(n=n) for name, n in result.data.held_out_sources.items())
-    lines = [f"留出的样本（训练时没有用过）{len(result.data.held_out)} 条（{parts}）上的准确率：",
-             f"  新模型：{result.accuracy:.4f}"]
-    lines += [f"  {_COMPARED[name].format(directory=directory)}：{accuracy:.4f}"
+    lines = [f"留出的样本（训练时没有用过）{len(result.data.held_out)} 条（{parts}）上的准确率和进入待分类的比例：",
+             f"  新模型：{result.accuracy:.4f}{_to_review(result, 'new')}"]
+    lines += [f"  {_COMPARED[name].format(directory=directory)}：{accuracy:.4f}{_to_review(result, name)}"
               for name, accuracy in result.baselines.items()]
     lines += [f"新模型不如{_COMPARED[name].format(directory=directory)}，不建议启用。"
               for name in result.baselines if name != "replaced" and result.worse_than(name)]
+    new = result.to_review.get("new")
+    lines += [f"新模型让 {new:.1%} 进入待分类，多于{_COMPARED[name].format(directory=directory)}的 {share:.1%}："
+              "启用后待分类的诉求会更多。" for name, share in result.to_review.items()
+              if name != "new" and new is not None and round(new, 3) > round(share, 3)]
     return "\n".join(lines)
+
+
+def _to_review(result: Retrained, name: str) -> str:
+    share = result.to_review.get(name)
+    return "" if share is None else f"，进入待分类 {share:.1%}"
 
 
 def not_replaced(directory: str) -> str:

@@ -58,6 +58,9 @@ class Retrained:
     data: TrainingSet
     accuracy: float | None  # None: nothing was held out
     baselines: dict[str, float]
+    # The share of the held-out examples each sends to 待分类 ("new", then the compared models'): a model can match
+    # another's accuracy while its threshold sends twice as many appeals to the review queue.
+    to_review: dict[str, float] = field(default_factory=dict)
 
     def worse_than(self, name: str) -> bool:
         """Whether the new model can't be shown to be at least as good as the compared model `name`."""
@@ -106,10 +109,13 @@ def classifier_for(model: LinearModel, rules: KeywordClassifier) -> CombinedClas
     return CombinedClassifier(model, rules.segmenter, None, model.threshold, model.averaged_threshold)
 
 
-def accuracy(classifier: CombinedClassifier, examples: Sequence[Example]) -> float:
-    """The share of examples whose best label is their own."""
-    hits = sum(1 for example in examples if classifier.verdict(example.text).ranked[0][0] == example.label)
-    return hits / len(examples)
+def judge(classifier: CombinedClassifier, examples: Sequence[Example]) -> tuple[float, float | None]:
+    """The share of examples whose best label is their own, and the share of those labelled with a category that
+    the classifier's threshold sends to 待分类 (None: it has no threshold)."""
+    verdicts = [classifier.verdict(example.text) for example in examples]
+    hits = sum(1 for example, verdict in zip(examples, verdicts, strict=True) if verdict.ranked[0][0] == example.label)
+    outcome = classifier.outcome([example.label for example in examples], verdicts)
+    return hits / len(examples), None if outcome is None else outcome.below_threshold
 
 
 def retrain(data: TrainingSet, rules: KeywordClassifier, compared: Mapping[str, LinearModel],
@@ -118,5 +124,7 @@ def retrain(data: TrainingSet, rules: KeywordClassifier, compared: Mapping[str, 
     model = train(data.training, rules.segmenter, recipe)
     if not data.held_out:
         return Retrained(model, data, None, {})
-    return Retrained(model, data, accuracy(classifier_for(model, rules), data.held_out),
-                     {name: accuracy(classifier_for(other, rules), data.held_out) for name, other in compared.items()})
+    judged = {"new": judge(classifier_for(model, rules), data.held_out)}
+    judged.update({name: judge(classifier_for(other, rules), data.held_out) for name, other in compared.items()})
+    return Retrained(model, data, judged["new"][0], {name: right for name, (right, _) in judged.items() if name != "new"},
+                     {name: share for name, (_, share) in judged.items() if share is not None})
