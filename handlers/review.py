@@ -59,6 +59,8 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.WRONG_STATE.format(ticket=ticket, status=status, action="改分类"))
     if name == UNCLASSIFIED:
         return Reply(texts.BACK_TO_REVIEW.format(ticket=ticket))
+    if appeal.status in review.FINISHED:
+        return Reply(texts.RECLASSIFIED_FINISHED.format(ticket=ticket, category=name))
     department = category.limits(appeal.subcategory).department
     # Suggest the 转办 only to a unit serving the appeal's place (storage.unit_reach): another street's is refused.
     if department is not None and department not in tasks.departments(conversation.session, appeal.grid_id):

@@ -1382,6 +1382,9 @@ REVIEW_MORE = "……还有较晚提交的待分类诉求没有列出：改正�
 REVIEW_FOOTER = "修改分类请回复：分类 编号 类别，例如：分类 G2611230001 物业服务"
 UNKNOWN_CATEGORY = "没有“{name}”这个类别。可用类别：{names}"
 RECLASSIFIED = "诉求 {ticket} 已改为“{category}”，办理时限按新类别计算。这条纠正会用于改进自动分类。"
+# 分类 of a resolved or closed appeal: the record and the training example, not its time limits (storage.review).
+RECLASSIFIED_FINISHED = ("诉求 {ticket} 已办结，类别已改为“{category}”：只更正记录，办理时限不变，也不再通知办理人和居民。"
+                         "这条纠正会用于改进自动分类。")
 # 分类 编号 待分类: a correction taken back, the appeal waits for someone sure of its category (storage.review).
 BACK_TO_REVIEW = ("诉求 {ticket} 已放回待分类，办理时限恢复为默认时限，之前对它的改正不再用于训练。"
                   "确定类别后请回复：分类 {ticket} 类别")

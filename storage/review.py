@@ -63,16 +63,23 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
     assignee, or the team its card went to while unclaimed) is told the new category and deadlines: the card they
     hold says the old ones. The resident is told the category and its time limits: the receipt said 待分类
     (工作人员将尽快确认类别) or the old category, with the old limits.
+
+    A resolved or closed appeal may be corrected too, or `nlp train --from-db` would learn it under the wrong
+    category as one "resolved under its own": only its category and the example change, its time limits are
+    the ones it was handled under and nobody is told.
     """
     appeal = held(session, ticket)  # the deadlines shifted are those a 改派 at the same moment has just set
     refuse_unplaced(session, appeal)
     if not manages_grid(session, reviewer, appeal.grid_id):
         raise NotAllowed("not_reviewer")
-    if appeal.status not in OPEN_STATUSES:
+    finished = appeal.status in FINISHED
+    if appeal.status not in OPEN_STATUSES and not (finished and category.name != UNCLASSIFIED):
         raise wrong_state(session, appeal)
     old = appeal.category
     if category.name == old:
         return appeal
+    if finished:
+        return _correct_record(session, appeal, reviewer, category, now)
     subcategory = category.subcategory_of(appeal.content)
     response_hours, resolve_hours = category.hours(subcategory)
     values: dict[str, object] = {"category": category.name, "response_hours": response_hours,
@@ -130,6 +137,23 @@ def corrections(session: Session) -> list[tuple[str, str, str | None]]:
         select(LabelledExample.text, LabelledExample.label, LabelledExample.previous_label)
         .order_by(LabelledExample.id)
     ).all()]
+
+
+def _correct_record(session: Session, appeal: Appeal, reviewer: Manager, category: NewCategory,
+                    now: datetime) -> Appeal:
+    """分类 of a finished appeal: the record and what retraining learns, nothing else."""
+    old = appeal.category
+    changed = session.execute(
+        update(Appeal).where(Appeal.id == appeal.id, Appeal.category == old)
+        .values(category=category.name, subcategory=category.subcategory_of(appeal.content), updated_at=now)
+    ).rowcount
+    if changed != 1:
+        raise wrong_state(session, appeal)  # corrected by someone else at the same moment
+    session.refresh(appeal)
+    record(session, appeal.id, now, Action.RECLASSIFIED, appeal.status, appeal.status, actor=actor_of(reviewer),
+           note=f"{old} → {category.name}", internal=True)
+    _keep_example(session, appeal, old, reviewer, now)
+    return appeal
 
 
 def _tell_holders(session: Session, appeal: Appeal, reviewer: Manager, now: datetime) -> None:

@@ -277,3 +277,25 @@ def test_a_correction_taken_back_puts_the_appeal_in_待分类_again_and_is_not_l
     with seeded.transaction() as session:
         (example,) = session.scalars(select(LabelledExample)).all()
         assert (example.label, example.previous_label) == ("小区治理", "待分类")
+
+
+def test_a_resolved_appeal_of_the_wrong_category_is_corrected_for_the_record_and_learnt_so(wechat, seeded, clock):
+    ticket = file(wechat, "3号楼电梯坏了，物业一直不来修")
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"办结 {ticket} 已修好")
+    before = appeal(seeded, ticket)
+    assert before.status == AppealStatus.RESOLVED
+    reply = wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
+    assert reply == (f"诉求 {ticket} 已办结，类别已改为“安全隐患”：只更正记录，办理时限不变，也不再通知办理人和居民。"
+                     "这条纠正会用于改进自动分类。")
+    after = appeal(seeded, ticket)
+    assert after.category == "安全隐患" and after.resolve_due_at == before.resolve_due_at
+    assert (after.response_hours, after.resolve_hours) == (before.response_hours, before.resolve_hours)
+    assert _told(seeded, "staff_recategorised") == {} and _told(seeded, "resident_recategorised") == {}
+    with seeded.transaction() as session:
+        history = review.labelled_history(session)
+    assert ("3号楼电梯坏了，物业一直不来修", "安全隐患") in history
+    assert ("3号楼电梯坏了，物业一直不来修", "物业服务") not in history
+    assert "不能改分类" in wechat.send(OPERATOR, f"分类 {ticket} 待分类")
