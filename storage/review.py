@@ -58,7 +58,8 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
 
     Allowed to the operators of the appeal's community and the leader of its grid (in the console: an operator
     of its scope). The correction is kept as a
-    labelled example (one per appeal: a second correction replaces the first); 待分类 takes a correction back:
+    labelled example (one per appeal: a second correction replaces the first, one back to the category the
+    classifier gave undoes it); 待分类 takes a correction back:
     the appeal waits in the queue again and its example is dropped. Whoever holds the task (its
     assignee, or the team its card went to while unclaimed) is told the new category and deadlines: the card they
     hold says the old ones. The resident is told the category and its time limits: the receipt said 待分类
@@ -172,5 +173,8 @@ def _keep_example(session: Session, appeal: Appeal, previous: str, reviewer: Man
     if example is None:
         session.add(LabelledExample(appeal_id=appeal.id, text=appeal.content, label=appeal.category,
                                     previous_label=previous, staff_id=staff_id_of(reviewer), created_at=now))
+        return
+    if example.previous_label == appeal.category:  # corrected back to what the classifier said: nothing to learn
+        session.delete(example)
         return
     example.label, example.staff_id, example.created_at = appeal.category, staff_id_of(reviewer), now

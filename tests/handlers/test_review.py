@@ -299,3 +299,14 @@ def test_a_resolved_appeal_of_the_wrong_category_is_corrected_for_the_record_and
     assert ("3号楼电梯坏了，物业一直不来修", "安全隐患") in history
     assert ("3号楼电梯坏了，物业一直不来修", "物业服务") not in history
     assert "不能改分类" in wechat.send(OPERATOR, f"分类 {ticket} 待分类")
+
+
+def test_a_correction_undone_to_the_classifiers_category_is_no_correction(wechat, seeded, tmp_path, monkeypatch,
+                                                                          database_url):
+    ticket = file(wechat, "3号楼电梯坏了，物业一直不来修")
+    wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
+    assert "已改为“物业服务”" in wechat.send(WANG, f"分类 {ticket} 物业服务")
+    with seeded.transaction() as session:
+        assert session.scalars(select(LabelledExample)).all() == []
+    monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
+    assert "数据库里有 0 条分类纠正" in CliRunner().invoke(main, ["nlp", "suggest"]).output
