@@ -158,6 +158,8 @@ def _correct_record(session: Session, appeal: Appeal, reviewer: Manager, categor
 
 
 def _tell_holders(session: Session, appeal: Appeal, reviewer: Manager, now: datetime) -> None:
+    if appeal.status == AppealStatus.RETURNED:
+        return  # held by the operators until one routes it again: the new card will carry the new category
     unclaimed = appeal.status in (AppealStatus.SUBMITTED, AppealStatus.DISPATCHED)
     notice = StaffRecategorised(ticket=appeal.ticket, by=name_of(reviewer), category=appeal.category,
                                 subcategory=appeal.subcategory,

@@ -310,3 +310,18 @@ def test_a_correction_undone_to_the_classifiers_category_is_no_correction(wechat
         assert session.scalars(select(LabelledExample)).all() == []
     monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
     assert "数据库里有 0 条分类纠正" in CliRunner().invoke(main, ["nlp", "suggest"]).output
+
+
+def test_a_returned_appeal_corrected_tells_no_operator_to_resolve_it(wechat, seeded, clock):
+    with seeded.transaction() as session:  # a second operator of 孙丽's community, whom the 退回 reaches too
+        community = session.scalars(select(Staff.community_id).where(Staff.openid == OPERATOR)).one()
+        session.add(Staff(openid="op_zhou", name="周敏", role=StaffRole.OPERATOR, community_id=community, active=True,
+                          created_at=clock()))
+    ticket = file(wechat, UNSURE)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert "退回" in wechat.send(ZHANG, f"退回 {ticket} 不是本网格的事")
+    assert appeal(seeded, ticket).status == AppealStatus.RETURNED
+    wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
+    assert _told(seeded, "staff_recategorised") == {}
