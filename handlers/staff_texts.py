@@ -1103,6 +1103,8 @@ TASK_URGENT = "【紧急·{emergency}】"  # as the card says: someone may be in
 # The example is the page's first place: on the page 更多 shows, 接 1 would be a line of the one before.
 TASKS_LEFT = "还有 {count} 条，回复“更多”查看。"
 TASKS_USAGE = "用序号办理：接 {first}、进展 {first} 说明、结 {first} 说明"
+# A list to pick one from (接, 挂, 恢复, 退回 said alone): the one line its verb takes.
+PICK_USAGE = "用序号办理：{verb} {first}{words}"
 # An operator's list is what waits for them to route (退回, 待分类, 超时): they move and correct, not claim.
 TASKS_USAGE_OPERATOR = "用序号办理：改派 {first} 网格或姓名、分类 {first} 类别"
 TASKS_USAGE_OPERATOR_URGENT = "；紧急诉求没有人接单时您也可以接：接 {position}"

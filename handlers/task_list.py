@@ -95,9 +95,10 @@ def _area(member: Staff) -> str:
     return texts.OVERDUE_AREA_COMMUNITY if scope.community_id is not None else texts.OVERDUE_AREA_STREET
 
 
-def choose(conversation: Conversation, header: str, found: list[Task]) -> str:
-    """A list to pick from (two tasks in progress, which one?): shown and remembered like 我的任务."""
-    return _page(conversation, header, [], found)
+def choose(conversation: Conversation, header: str, found: list[Task], verb: str, words: str = "") -> str:
+    """A list to pick from (two tasks in progress, which one?): shown and remembered like 我的任务, ending with the
+    line its `verb` takes (挂起 1 原因), not 我的任务's 接 1、结 1 说明."""
+    return _page(conversation, header, [], found, pick=(verb, words))
 
 
 def tasks(conversation: Conversation) -> list[Task]:
@@ -116,7 +117,7 @@ def to_claim(conversation: Conversation) -> Reply | None:
     waiting = [task for task in tasks(conversation) if task.appeal.status == AppealStatus.DISPATCHED]
     if not waiting:
         return Reply(texts.NOTHING_TO_CLAIM)
-    return Reply(choose(conversation, texts.WHICH_TO_CLAIM.format(count=len(waiting)), waiting))
+    return Reply(choose(conversation, texts.WHICH_TO_CLAIM.format(count=len(waiting)), waiting, "接"))
 
 
 def one_in_progress(conversation: Conversation, verb: str, words: str = "说明") -> str | Reply:
@@ -129,7 +130,7 @@ def one_in_progress(conversation: Conversation, verb: str, words: str = "说明"
     if not working:
         return Reply(texts.NOTHING_IN_PROGRESS.format(verb=verb, words=words))
     return Reply(choose(conversation, texts.WHICH_IN_PROGRESS.format(count=len(working), verb=verb, words=words),
-                        working))
+                        working, verb, words))
 
 
 def one_to_give_back(conversation: Conversation) -> str | Reply:
@@ -143,7 +144,7 @@ def one_to_give_back(conversation: Conversation) -> str | Reply:
         return held[0].appeal.ticket
     if not held:
         return Reply(texts.NOTHING_TO_GIVE_BACK)
-    return Reply(choose(conversation, texts.WHICH_TO_GIVE_BACK.format(count=len(held)), held))
+    return Reply(choose(conversation, texts.WHICH_TO_GIVE_BACK.format(count=len(held)), held, "退回", "原因"))
 
 
 def to_resume(conversation: Conversation) -> Reply:
@@ -152,7 +153,7 @@ def to_resume(conversation: Conversation) -> Reply:
               and task.appeal.assignee_staff_id == conversation.staff.id]
     if not paused:
         return Reply(texts.NOTHING_TO_RESUME)
-    return Reply(choose(conversation, texts.WHICH_TO_RESUME.format(count=len(paused)), paused))
+    return Reply(choose(conversation, texts.WHICH_TO_RESUME.format(count=len(paused)), paused, "恢复"))
 
 
 def tickets_ending(conversation: Conversation, digits: str) -> list[str]:
@@ -168,7 +169,8 @@ def ticket_at(conversation: Conversation, position: int) -> str | None:
     return shown[position - 1]
 
 
-def _page(conversation: Conversation, header: str, shown: list[str], rest: list[Task], kind: str | None = None) -> str:
+def _page(conversation: Conversation, header: str, shown: list[str], rest: list[Task], kind: str | None = None,
+          pick: tuple[str, str] | None = None) -> str:
     first = len(shown) + 1
     holders = _holders(conversation, rest[:PAGE]) if kind == OVERSEEN else {}
     lines = [_line(conversation, number, task, holders.get(task.appeal.id))
@@ -176,7 +178,8 @@ def _page(conversation: Conversation, header: str, shown: list[str], rest: list[
     # Ten lines of long places (a compound named in 30 characters, an emergency's tag) can outgrow one passive
     # reply, of which WeChat then shows nothing: fewer lines, and 更多 shows the rest.
     while True:
-        text = "\n".join([header, *lines, _footer(conversation, first, rest[:len(lines)], len(rest) - len(lines), kind)])
+        footer = _footer(conversation, first, rest[:len(lines)], len(rest) - len(lines), kind, pick)
+        text = "\n".join([header, *lines, footer])
         if len(text.encode("utf-8")) <= REPLY_BYTES or len(lines) == 1:
             break
         lines.pop()
@@ -185,8 +188,13 @@ def _page(conversation: Conversation, header: str, shown: list[str], rest: list[
     return text
 
 
-def _footer(conversation: Conversation, first: int, page: list[Task], left: int, kind: str | None = None) -> str:
+def _footer(conversation: Conversation, first: int, page: list[Task], left: int, kind: str | None = None,
+            pick: tuple[str, str] | None = None) -> str:
     operator = conversation.staff.role == StaffRole.OPERATOR
+    if pick is not None:
+        verb, words = pick
+        usage = texts.PICK_USAGE.format(verb=verb, first=first, words=f" {words}" if words else "")
+        return texts.TASKS_LEFT.format(count=left) + usage if left > 0 else usage
     if kind == OVERSEEN:
         usage = texts.OVERDUE_USAGE.format(first=first)
         return texts.TASKS_LEFT.format(count=left) + usage if left > 0 else usage

@@ -259,6 +259,21 @@ def test_give_back_said_alone_lists_the_tasks_to_give_back_by_place(wechat, seed
     assert wechat.send(ZHANG, f"退回 {place} 这是物业的事").startswith(f"诉求 {lamp} 已退回")
 
 
+def test_a_list_to_pick_from_ends_with_the_line_to_send_for_its_own_verb_not_claim_and_resolve(wechat, seeded, clock):
+    lift = file(wechat, RESIDENT, LIFT)
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    assert wechat.send(ZHANG, "接").endswith("\n用序号办理：接 1")
+    wechat.send(ZHANG, f"接单 {lift}")
+    wechat.send(ZHANG, f"接单 {lamp}")
+    assert wechat.send(ZHANG, "挂").endswith("\n用序号办理：挂起 1 原因")
+    assert wechat.send(ZHANG, "进展").endswith("\n用序号办理：进展 1 说明")
+    assert wechat.send(ZHANG, "退回").endswith("\n用序号办理：退回 1 原因")
+    wechat.send(ZHANG, f"挂起 {lift} 等配件")
+    assert wechat.send(ZHANG, "恢复").endswith("\n用序号办理：恢复 1")
+    assert wechat.send(ZHANG, "我的任务").endswith("用序号办理：接 1、进展 1 说明、结 1 说明")
+
+
 def test_help_is_short_and_per_role(wechat, seeded):
     resident_help = wechat.send(RESIDENT, "帮助")
     assert "查询 编号" in resident_help and "接单" not in resident_help
