@@ -30,6 +30,7 @@ def leave(conversation: Conversation, arguments: Arguments) -> Reply:
     except duty.PastDay as past:
         return Reply(texts.LEAVE_PAST_DAY.format(day=texts.month_day(past.day)))
     held = len(roster.open_tasks(conversation.session, member))
+    roster.tell_leaders_of_leave(conversation.session, member, last_day, now)
     unit = member.role in TRANSFER_UNITS  # 派单 never reaches them: what leave means for them is said otherwise
     said = texts.LEAVE_TASKS_UNIT if unit else texts.LEAVE_TASKS_LEADER if member.role == StaffRole.GRID_LEADER \
         else texts.LEAVE_TASKS

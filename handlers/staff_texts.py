@@ -33,6 +33,7 @@ from storage.notices import (
     StaffMaterialAdded,
     StaffMemberConfirmed,
     StaffMemberMovedHome,
+    StaffMemberOnLeave,
     StaffMerged,
     StaffNewAppeal,
     StaffNotice,
@@ -353,6 +354,18 @@ def _reassigned(n: StaffReassigned) -> str:
     return f"【已改派】{n.ticket} 已由{n.by}改派给 {n.to}，您无需再处理。"
 
 
+def _member_on_leave(n: StaffMemberOnLeave) -> str:
+    tickets = "、".join(n.tickets) + ("等" if n.count > len(n.tickets) else "")
+    return (f"【请假】{n.who}{_leave_until(n)}，手上 {n.count} 件未办结的任务仍在其名下：{tickets}。"
+            "需要尽快办理的，请回复“改派 编号 姓名”交给在岗的人。")
+
+
+def _leave_until(n: StaffMemberOnLeave) -> str:
+    if n.last_day is None:
+        return "请假（直到销假）"
+    return f"请假至 {month_day(n.last_day.astimezone(LOCAL_ZONE).date())}"
+
+
 def _tasks_handed_over(n: StaffTasksHandedOver) -> str:
     return f"【任务已交出】您未办结的 {n.count} 件诉求（{_handed_tickets(n)}）{_handed_to(n)}，您无需再处理。"
 
@@ -648,6 +661,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffReturned: _returned,
     StaffReassigned: _reassigned,
     StaffTasksHandedOver: _tasks_handed_over,
+    StaffMemberOnLeave: _member_on_leave,
     StaffTransferredAway: _transferred_away,
     StaffResolvedByOther: _resolved_by_other,
     StaffProgressByOther: _progress_by_other,
@@ -706,6 +720,7 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
                                f"原因：{n.reason}"), f"请重新分派：回复“改派 {n.ticket} 网格或姓名”。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
     StaffTasksHandedOver: lambda n: ((_handed_tickets(n), f"{n.count} 件任务已交出", _handed_to(n)), "您无需再处理。"),
+    StaffMemberOnLeave: lambda n: ((n.who, _leave_until(n), f"{n.count} 件未办结"), "需要尽快办理的请改派给在岗的人。"),
     StaffTransferredAway: lambda n: ((n.ticket, f"已由{n.by}转办", f"转办给：{n.to}"), "您无需再处理。"),
     StaffResolvedByOther: lambda n: ((n.ticket, f"已由{n.by}办结", n.note), "您无需再处理。"),
     StaffProgressByOther: lambda n: ((n.ticket, f"{n.by}已告知居民进展", n.note), "请留意，告知居民的说法保持一致。"),
@@ -1674,6 +1689,7 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffEscalated: "督办（超时未接单、未办结）",
     StaffReassigned: "任务已改派",
     StaffTasksHandedOver: "离职或调动：未办结的任务已交出",
+    StaffMemberOnLeave: "网格员请假时手上未办结的任务（给网格长）",
     StaffTransferredAway: "任务已转办给部门或物业",
     StaffResolvedByOther: "任务已由网格长或操作员办结",
     StaffProgressByOther: "网格长或操作员告知居民进展",

@@ -365,6 +365,18 @@ class StaffTasksHandedOver(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffMemberOnLeave(StaffNotice):
+    """To the grid's leaders: a member went on leave (请假) holding open tasks, which stay theirs; the leader may
+    move those that cannot wait (改派)."""
+
+    name: ClassVar[str] = "staff_member_on_leave"
+    who: str  # the member's name
+    last_day: datetime | None = None  # the leave's last day, its local midnight; None: until 销假
+    tickets: tuple[str, ...]
+    count: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffTransferredAway(StaffNotice):
     """The appeal a member had claimed was transferred (转办) to a department or property company by someone else."""
 

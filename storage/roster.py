@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Collection, Sequence
 
@@ -36,9 +36,10 @@ from storage.models import (
     Staff,
     StaffRole,
 )
-from storage.notices import StaffTasksHandedOver
+from storage.notices import StaffMemberOnLeave, StaffTasksHandedOver
 from storage.queries import EVERYWHERE, Scope
 from storage.telling import tell
+from storage.tickets import LOCAL_ZONE
 from storage.typed_ids import typed_id
 from storage.typed_words import holds_words
 
@@ -179,6 +180,21 @@ def open_tasks(session: Session, member: Staff) -> Sequence[Appeal]:
     return session.scalars(
         select(Appeal).where(Appeal.assignee_staff_id == member.id, Appeal.status.in_(HELD_STATUSES))
         .order_by(Appeal.id)).all()
+
+
+def tell_leaders_of_leave(session: Session, member: Staff, last_day: date | None, now: datetime) -> None:
+    """A grid member went on leave (请假) holding open tasks: their grid's leaders hear which, to move (改派) what
+    cannot wait; their tasks stay theirs. Nothing when they hold none."""
+    held = open_tasks(session, member) if member.role == StaffRole.GRID_MEMBER and member.grid_id else ()
+    if not held:
+        return
+    leaders = session.scalars(select(Staff).where(Staff.grid_id == member.grid_id, Staff.active.is_(True),
+                                                  Staff.role == StaffRole.GRID_LEADER, Staff.id != member.id)).all()
+    until = datetime.combine(last_day, time(0), LOCAL_ZONE) if last_day is not None else None
+    notice = StaffMemberOnLeave(who=member.name, last_day=until, count=len(held),
+                                tickets=tuple(appeal.ticket for appeal in held[:HANDED_NAMED]))
+    for leader in leaders:
+        tell(session, leader.openid, notice, now)
 
 
 def disable(session: Session, member: Staff, to: str | None, now: datetime, sensitive: Collection[str]) -> Moved:

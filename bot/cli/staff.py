@@ -390,7 +390,7 @@ def _interactive() -> bool:
 @click.pass_obj
 def staff_duty(clock: Clock | None, who: str, state: str, until: str | None) -> None:
     """在岗 or 休假: whether 派单 gives them new tasks; their open tasks stay theirs either way."""
-    from storage import duty
+    from storage import duty, roster
     from storage.models import TRANSFER_UNITS, StaffRole
 
     on_duty = texts.DUTY_WORDS.get(state.strip(" 。.！!"))
@@ -410,7 +410,10 @@ def staff_duty(clock: Clock | None, who: str, state: str, until: str | None) -> 
 
     def set_duty(session: Session) -> tuple[str, duty.Duty, str]:
         member = _member(session, who)
-        return member.name, duty.set_duty(member, on_duty, last_day, now), member.role
+        done = duty.set_duty(member, on_duty, last_day, now)
+        if not on_duty:
+            roster.tell_leaders_of_leave(session, member, last_day, now)
+        return member.name, done, member.role
 
     try:
         name, done, role = _in_transaction(set_duty, command="duty")

@@ -627,6 +627,25 @@ def test_请假_and_销假_in_the_chat(wechat, seeded, clock):
     assert wechat.send(WANG, "销假") == staff_texts.BACK_ALREADY
 
 
+def test_the_grid_leader_hears_when_a_member_holding_tasks_goes_on_leave_and_can_move_them(wechat, seeded, clock):
+    ticket = claimed_by(wechat, seeded, clock, LI)
+    wechat.send(LI, "请假 到 12月31日")
+    [told] = worded(seeded, "staff_member_on_leave", WANG)
+    assert told == (f"【请假】李娜请假至 12月31日，手上 1 件未办结的任务仍在其名下：{ticket}。"
+                    f"需要尽快办理的，请回复“改派 编号 姓名”交给在岗的人。")
+    assert notices(seeded, "staff_member_on_leave") == [WANG]
+    wechat.send(LI, "销假")
+    wechat.send(ZHANG, "请假")  # holding nothing: the leader need not hear of it
+    assert notices(seeded, "staff_member_on_leave") == [WANG]
+
+
+def test_the_grid_leader_hears_of_a_leave_set_from_the_command_line_too(gridbot, wechat, seeded, clock):
+    ticket = claimed_by(wechat, seeded, clock, LI)
+    assert "已设为休假" in ok(gridbot("staff", "duty", "李娜", "请假"))
+    [told] = worded(seeded, "staff_member_on_leave", WANG)
+    assert told.startswith(f"【请假】李娜请假（直到销假），手上 1 件未办结的任务仍在其名下：{ticket}。")
+
+
 def test_an_operator_on_leave_is_told_what_leave_changes_for_them_not_that_派单_stops(wechat, seeded, clock):
     # It said 请假期间派单不会给您派新任务: 派单 never gives an operator a task; leave stops their daily summary.
     reply = wechat.send(OPERATOR, "请假 到 12月31日")
