@@ -193,8 +193,9 @@ def tell_leaders_of_leave(session: Session, member: Staff, last_day: date | None
     until = datetime.combine(last_day, time(0), LOCAL_ZONE) if last_day is not None else None
     notice = StaffMemberOnLeave(who=member.name, last_day=until, count=len(held),
                                 tickets=tuple(appeal.ticket for appeal in held[:HANDED_NAMED]))
-    for leader in leaders:
-        tell(session, leader.openid, notice, now)
+    day = now.astimezone(LOCAL_ZONE).date()
+    for leader in leaders:  # the same leave said again the same day tells them once
+        tell(session, leader.openid, notice, now, key=f"on_leave:{member.id}:{leader.id}:{day}:{last_day}")
 
 
 def disable(session: Session, member: Staff, to: str | None, now: datetime, sensitive: Collection[str]) -> Moved:

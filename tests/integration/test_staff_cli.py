@@ -634,6 +634,8 @@ def test_the_grid_leader_hears_when_a_member_holding_tasks_goes_on_leave_and_can
     assert told == (f"【请假】李娜请假至 12月31日，手上 1 件未办结的任务仍在其名下：{ticket}。"
                     f"需要尽快办理的，请回复“改派 编号 姓名”交给在岗的人。")
     assert notices(seeded, "staff_member_on_leave") == [WANG]
+    wechat.send(LI, "请假 到 12月31日")  # said again: told once
+    assert notices(seeded, "staff_member_on_leave") == [WANG]
     wechat.send(LI, "销假")
     wechat.send(ZHANG, "请假")  # holding nothing: the leader need not hear of it
     assert notices(seeded, "staff_member_on_leave") == [WANG]
