@@ -98,6 +98,8 @@ def test_a_volunteer_sees_their_communitys_open_volunteer_work_and_wishes_with_o
     assert "501" not in shown and "阳光花园3号楼2单元" in shown  # never the 门牌: the unit at most
     assert lift not in shown  # not volunteers' work
     assert elsewhere not in shown  # another community's
+    # The wish is the operator's who posted it, not a grid member's: the hint names both.
+    assert "网格员仍负责办理" not in shown and "诉求仍由网格员、微心愿由发布人负责" in shown
 
 
 def test_a_room_the_resident_wrote_in_the_text_is_masked_in_the_list_and_on_claiming(wechat, seeded, clock):
