@@ -61,14 +61,18 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.BACK_TO_REVIEW.format(ticket=ticket))
     if appeal.status in review.FINISHED:
         return Reply(texts.RECLASSIFIED_FINISHED.format(ticket=ticket, category=name))
+    before = review.overridden(conversation.session, appeal, member, conversation.now)
+    also = "" if before is None else "\n" + texts.OVERRIDDEN.format(
+        by=before.by or texts.SOMEONE, at=clock(before.at, conversation.now), category=before.category, new=name)
     department = category.limits(appeal.subcategory).department
     # Suggest the 转办 only to a unit serving the appeal's place (storage.unit_reach): another street's is refused.
     if department is not None and department not in tasks.departments(conversation.session, appeal.grid_id):
         return Reply(texts.RECLASSIFIED_TO_UNSERVED_DEPARTMENT.format(ticket=ticket, category=name,
-                                                                      department=department))
+                                                                      department=department) + also)
     if department is not None:
-        return Reply(texts.RECLASSIFIED_TO_DEPARTMENT.format(ticket=ticket, category=name, department=department))
-    return Reply(texts.RECLASSIFIED.format(ticket=ticket, category=name))
+        return Reply(texts.RECLASSIFIED_TO_DEPARTMENT.format(ticket=ticket, category=name, department=department)
+                     + also)
+    return Reply(texts.RECLASSIFIED.format(ticket=ticket, category=name) + also)
 
 
 def new_category(taxonomy: Taxonomy, name: str) -> review.NewCategory | None:

@@ -1399,6 +1399,9 @@ REVIEW_MORE = "……还有较晚提交的待分类诉求没有列出：改正�
 REVIEW_FOOTER = "修改分类请回复：分类 编号 类别，例如：分类 G2611230001 物业服务"
 UNKNOWN_CATEGORY = "没有“{name}”这个类别。可用类别：{names}"
 RECLASSIFIED = "诉求 {ticket} 已改为“{category}”，办理时限按新类别计算。这条纠正会用于改进自动分类。"
+# 分类 minutes after someone else's 分类 of the same appeal (storage.review.overridden): both saw it in 待分类.
+OVERRIDDEN = "注意：{by}在{at}刚把它改为“{category}”，现在按您改的“{new}”办理；如有分歧请与{by}商量后再改。"
+SOMEONE = "其他工作人员"
 # 分类 of a resolved or closed appeal: the record and the training example, not its time limits (storage.review).
 RECLASSIFIED_FINISHED = ("诉求 {ticket} 已办结，类别已改为“{category}”：只更正记录，办理时限不变，也不再通知办理人和居民。"
                          "这条纠正会用于改进自动分类。")

@@ -16,11 +16,19 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage import workdays
-from storage.actors import Manager, actor_of, name_of, staff_id_of
+from storage.actors import ActorKind, Manager, actor_of, name_of, staff_id_of
 from storage.appeals import UNCLASSIFIED, Action, Channel, record, refuse_unplaced, wrong_state
 from storage.chasing import holders_of
 from storage.errors import NotAllowed
-from storage.models import OPEN_STATUSES, Appeal, AppealStatus, LabelledExample
+from storage.models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealEvent,
+    AppealStatus,
+    ConsoleUser,
+    LabelledExample,
+    Staff,
+)
 from storage.notices import ResidentRecategorised, StaffRecategorised
 from storage.privacy import mask_personal_numbers
 from storage.staff import manages_grid
@@ -28,6 +36,7 @@ from storage.tasks import held
 from storage.telling import tell, tell_resident
 
 FINISHED = (AppealStatus.RESOLVED, AppealStatus.CLOSED)
+OVERRIDE_WINDOW = timedelta(minutes=10)
 LEARNABLE_CHANNELS = (Channel.TEXT, Channel.VOICE, Channel.GRID_REPORT, Channel.BUILDING_LEAD)
 
 
@@ -112,6 +121,35 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
         ticket=appeal.ticket, category=appeal.category, response_hours=response_hours, resolve_hours=resolve_hours,
         working_days=category.working_days, confirmed=old == UNCLASSIFIED), now)
     return appeal
+
+
+@dataclass(frozen=True)
+class Overridden:
+    """A correction someone else made of the same appeal just before: two reviewers working the queue at once."""
+
+    by: str | None  # None: the account is gone
+    category: str
+    at: datetime
+
+
+def overridden(session: Session, appeal: Appeal, reviewer: Manager, now: datetime) -> Overridden | None:
+    """After `reclassify`: the correction the reviewer's has just replaced, when someone else made it within
+    OVERRIDE_WINDOW (they were both shown the appeal in 待分类 and each believes theirs stands)."""
+    latest = session.execute(
+        select(AppealEvent.actor_kind, AppealEvent.actor_id, AppealEvent.note, AppealEvent.at)
+        .where(AppealEvent.appeal_id == appeal.id, AppealEvent.action == str(Action.RECLASSIFIED))
+        .order_by(AppealEvent.id.desc()).limit(2)
+    ).all()
+    mine = actor_of(reviewer)
+    if len(latest) < 2 or latest[0].at != now or (latest[0].actor_kind, latest[0].actor_id) != (mine.kind, mine.id):
+        return None  # this reviewer's correction changed nothing, or nobody corrected it before
+    before = latest[1]
+    if (before.actor_kind, before.actor_id) == (mine.kind, mine.id) or before.at < now - OVERRIDE_WINDOW:
+        return None
+    model = Staff if before.actor_kind == ActorKind.STAFF else ConsoleUser
+    who = session.get(model, before.actor_id) if before.actor_id is not None else None
+    name = who.name if isinstance(who, Staff) else who.display_name if isinstance(who, ConsoleUser) else None
+    return Overridden(name, (before.note or "").rsplit(" → ", 1)[-1], before.at)
 
 
 def labelled_history(session: Session) -> list[tuple[str, str]]:

@@ -325,3 +325,14 @@ def test_a_returned_appeal_corrected_tells_no_operator_to_resolve_it(wechat, see
     assert appeal(seeded, ticket).status == AppealStatus.RETURNED
     wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
     assert _told(seeded, "staff_recategorised") == {}
+
+
+def test_two_reviewers_correcting_at_once_the_second_hears_whose_correction_theirs_replaced(wechat, seeded, clock):
+    ticket = file(wechat, UNSURE)
+    assert "注意" not in wechat.send(OPERATOR, f"分类 {ticket} 邻里纠纷")
+    clock.advance(minutes=2)
+    reply = wechat.send(WANG, f"分类 {ticket} 小区治理")
+    assert reply.endswith("\n注意：孙丽在11月22日 10:00刚把它改为“邻里纠纷”，现在按您改的“小区治理”办理；"
+                          "如有分歧请与孙丽商量后再改。")
+    clock.advance(minutes=20)
+    assert "注意" not in wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")  # after a while: a decision, not a race
