@@ -38,8 +38,8 @@ def waiting(conversation: Conversation, _arguments: Arguments) -> Reply:
 def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
     """分类 <编号> <类别>."""
     member = conversation.staff
-    ticket, name = arguments.ticket, as_read(arguments.words)  # 分類 … 政策諮詢 names 政策咨询
     taxonomy = conversation.understanding.taxonomy
+    ticket, name = arguments.ticket, named(taxonomy, as_read(arguments.words))  # 分類 … 政策諮詢 names 政策咨询
     if name not in (*taxonomy.names, UNCLASSIFIED):
         return Reply(texts.UNKNOWN_CATEGORY.format(name=name, names="、".join(taxonomy.names)))
     category = taxonomy.category(name)  # 待分类: back to the queue, with the default time limits
@@ -73,6 +73,15 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.RECLASSIFIED_TO_DEPARTMENT.format(ticket=ticket, category=name, department=department)
                      + also)
     return Reply(texts.RECLASSIFIED.format(ticket=ticket, category=name) + also)
+
+
+def named(taxonomy: Taxonomy, words: str) -> str:
+    """The category the reviewer's words name: its full name, or a part of one name alone (物业 is 物业服务; 服务,
+    part of two, names none and is refused with the list)."""
+    if words in (*taxonomy.names, UNCLASSIFIED) or not words:
+        return words
+    matching = [name for name in taxonomy.names if words in name]
+    return matching[0] if len(matching) == 1 else words
 
 
 def new_category(taxonomy: Taxonomy, name: str) -> review.NewCategory | None:

@@ -336,3 +336,11 @@ def test_two_reviewers_correcting_at_once_the_second_hears_whose_correction_thei
                           "如有分歧请与孙丽商量后再改。")
     clock.advance(minutes=20)
     assert "注意" not in wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")  # after a while: a decision, not a race
+
+
+def test_a_category_named_by_a_part_of_its_name_alone_is_taken(wechat, seeded):
+    ticket = file(wechat, UNSURE)
+    assert "已改为“物业服务”" in wechat.send(OPERATOR, f"分类 {ticket} 物业")
+    assert "已改为“噪音扰民”" in wechat.send(OPERATOR, f"分类 {ticket} 噪音")
+    assert "没有“服务”这个类别。可用类别：物业服务、" in wechat.send(OPERATOR, f"分类 {ticket} 服务")  # 物业服务, 养老服务
+    assert appeal(seeded, ticket).category == "噪音扰民"
