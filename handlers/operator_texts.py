@@ -551,8 +551,12 @@ def review_footer(count: int) -> str:
     return f"共 {count} 条；工作人员在公众号里回复：分类 编号 类别"
 
 
-def corrections_counted(count: int) -> str:
-    return f"数据库里有 {count} 条分类纠正。"
+def corrections_counted(count: int, outside: int = 0) -> str:
+    """`nlp suggest`: the corrections read, and how many of them name a category the taxonomy no longer has."""
+    if not outside:
+        return f"数据库里有 {count} 条分类纠正。"
+    return (f"数据库里有 {count} 条分类纠正，其中 {outside} 条改成的类别已不在分类表里（改名或删除了的类别），"
+            "不用于找新关键词。")
 
 
 def no_suggestions(min_count: int) -> str:

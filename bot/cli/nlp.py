@@ -159,7 +159,8 @@ def suggest(min_count: int) -> None:
         corrected = [(text, label) for text, label, _ in corrections.corrections(session)]
     rules = _rules()
     found = suggest_keywords(corrected, rules.taxonomy, rules.segmenter, min_count=min_count)
-    click.echo(texts.corrections_counted(len(corrected)))
+    outside = sum(1 for _, label in corrected if label not in rules.taxonomy.names)
+    click.echo(texts.corrections_counted(len(corrected), outside))
     if not found:
         click.echo(texts.no_suggestions(min_count))
         return

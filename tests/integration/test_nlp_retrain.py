@@ -98,3 +98,14 @@ def test_only_db_with_a_data_file_is_a_usage_error(database_url, tmp_path):
     result = gridbot(database_url, "nlp", "train", "--only-db", "--data", "x.csv", "--model", str(tmp_path / "m"))
 
     assert result.exit_code == 2 and "--only-db 只用数据库里的样本，不能同时给 --data。" in result.output
+
+
+def test_suggestions_say_how_many_corrections_name_a_category_no_longer_in_the_taxonomy(database, database_url, clock):
+    corrections(database, clock, [("小区池塘水发绿发臭", "市政设施"), ("老人没人照顾想申请助餐", "为老服务"),
+                                  ("独居老人助浴", "为老服务")])  # 为老服务: a category renamed or removed since
+
+    result = gridbot(database_url, "nlp", "suggest")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("数据库里有 3 条分类纠正，其中 2 条改成的类别已不在分类表里（改名或删除了的类别），"
+                                    "不用于找新关键词。\n")
