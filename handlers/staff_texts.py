@@ -1391,7 +1391,7 @@ REPORTED_TO_BUILDINGS_GRID = ("已上报，编号 {ticket}（{category}），已
 REPORT_LIMIT = "一小时内最多上报 {limit} 件，您已达到上限，这条没有登记。请稍后再报；紧急情况请直接电话联系社区。"
 
 # 待分类 / 分类 (handlers/review.py)
-NOT_A_REVIEWER = "只有社区操作员和本网格网格长可以查看待分类诉求、修改诉求分类。"
+NOT_A_REVIEWER = "只有社区操作员和本网格网格长可以查看待分类诉求、修改诉求分类。类别不对的，请告诉网格长或社区工作人员改正，任务照常办理。"
 REVIEW_EMPTY = "没有待分类的诉求。"
 REVIEW_HEADER = "待分类诉求（最早的在前）："
 REVIEW_LINE = "{ticket} {at}｜{content}｜建议：{guess}"
