@@ -98,7 +98,8 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
     # Shift rather than recompute, so a pause already added to the deadlines stays added; on the new category's
     # clock.
     clock = workdays.clock(category.working_days)
-    if appeal.response_due_at is not None:
+    # An emergency's claim deadline is its minutes (storage.emergencies), whatever its category's hours.
+    if appeal.response_due_at is not None and appeal.emergency is None:
         values["response_due_at"] = clock.shift(appeal.response_due_at,
                                                 timedelta(hours=response_hours - appeal.response_hours))
     if appeal.resolve_due_at is not None:
@@ -117,6 +118,8 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
         session.execute(delete(LabelledExample).where(LabelledExample.appeal_id == appeal.id))
         return appeal
     _keep_example(session, appeal, old, reviewer, now)
+    if appeal.emergency is not None:
+        return appeal  # the resident was told whom to call and that staff come at once, not a category's hours
     tell_resident(session, appeal, ResidentRecategorised(
         ticket=appeal.ticket, category=appeal.category, response_hours=response_hours, resolve_hours=resolve_hours,
         working_days=category.working_days, confirmed=old == UNCLASSIFIED), now)

@@ -800,3 +800,13 @@ def test_a_member_who_left_after_the_urgent_card_reached_them_hears_no_more_of_i
     assert sorted(cards(seeded, claimed, "staff_taken")) == sorted([WANG, OPERATOR])
     assert "已撤销" in wechat.send("o5", f"撤销 {withdrawn}")
     assert sorted(cards(seeded, withdrawn, "staff_cancelled")) == sorted([ZHANG, WANG, OPERATOR])
+
+
+def test_an_emergencys_category_corrected_keeps_its_claim_minutes(wechat, seeded, clock):
+    _, ticket = report(wechat, seeded, clock, "有人晕倒了")
+    before = appeal(seeded, ticket)
+    assert before.emergency == "急病"
+    assert "已改为“家庭矛盾”" in wechat.send(OPERATOR, f"分类 {ticket} 家庭矛盾")  # 2 hours to respond, not minutes
+    after = appeal(seeded, ticket)
+    assert after.category == "家庭矛盾" and after.response_due_at == before.response_due_at
+    assert notices(seeded, "resident_recategorised", ticket) == []
