@@ -123,7 +123,7 @@ def classify(model_dir: Path | None, text: str) -> None:
 
 
 @nlp.command()
-@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1))
 @click.pass_obj
 def review(clock: Clock | None, limit: int) -> None:
     """List the open appeals waiting in 待分类 (oldest first) with the classifier's best guess."""
@@ -147,7 +147,7 @@ def review(clock: Clock | None, limit: int) -> None:
 
 
 @nlp.command()
-@click.option("--min-count", default=2, show_default=True, type=int)
+@click.option("--min-count", default=2, show_default=True, type=click.IntRange(min=1))
 def suggest(min_count: int) -> None:
     """Suggest new taxonomy keywords per category from operators' corrections."""
     from bot.cli.support import operator_transaction

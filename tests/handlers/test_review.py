@@ -344,3 +344,15 @@ def test_a_category_named_by_a_part_of_its_name_alone_is_taken(wechat, seeded):
     assert "已改为“噪音扰民”" in wechat.send(OPERATOR, f"分类 {ticket} 噪音")
     assert "没有“服务”这个类别。可用类别：物业服务、" in wechat.send(OPERATOR, f"分类 {ticket} 服务")  # 物业服务, 养老服务
     assert appeal(seeded, ticket).category == "噪音扰民"
+
+
+@pytest.mark.parametrize(("arguments", "option"), [(["review", "--limit", "0"], "--limit"),
+                                                   (["review", "--limit", "-5"], "--limit"),
+                                                   (["suggest", "--min-count", "0"], "--min-count")])
+def test_nlp_review_and_suggest_refuse_a_count_below_one(wechat, seeded, database_url, monkeypatch, arguments, option):
+    file(wechat, UNSURE)  # one waits: --limit 0 said 没有待分类的诉求, and -5 listed all (PostgreSQL: an error)
+    monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
+    monkeypatch.setenv("GRIDBOT_NLP_MODEL", "none")
+    result = CliRunner().invoke(main, ["nlp", *arguments])
+    assert result.exit_code == 2, result.output
+    assert option in result.output and "1" in result.output and "没有待分类的诉求" not in result.output
