@@ -77,7 +77,9 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
 
 def named(taxonomy: Taxonomy, words: str) -> str:
     """The category the reviewer's words name: its full name, or a part of one name alone (物业 is 物业服务; 服务,
-    part of two, names none and is refused with the list)."""
+    part of two, names none and is refused with the list). 物业服务·电梯, as cards and 查询 show it, names its category:
+    the subcategory follows from the appeal's words."""
+    words = words.split("·", 1)[0].strip() if "·" in words else words
     if words in (*taxonomy.names, UNCLASSIFIED) or not words:
         return words
     matching = [name for name in taxonomy.names if words in name]

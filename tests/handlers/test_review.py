@@ -356,3 +356,10 @@ def test_nlp_review_and_suggest_refuse_a_count_below_one(wechat, seeded, databas
     result = CliRunner().invoke(main, ["nlp", *arguments])
     assert result.exit_code == 2, result.output
     assert option in result.output and "1" in result.output and "没有待分类的诉求" not in result.output
+
+
+def test_a_category_copied_with_its_subcategory_from_a_card_is_taken(wechat, seeded):
+    ticket = file(wechat, "3号楼电梯坏了，物业一直不来修")
+    wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
+    assert "已改为“物业服务”" in wechat.send(OPERATOR, f"分类 {ticket} 物业服务·电梯")
+    assert (appeal(seeded, ticket).category, appeal(seeded, ticket).subcategory) == ("物业服务", "电梯")
