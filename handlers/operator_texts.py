@@ -491,6 +491,10 @@ def _to_review(result: Retrained, name: str) -> str:
     return "" if share is None else f"，进入待分类 {share:.1%}"
 
 
+NLP_NOT_INTO_SHIPPED = ("--model 指向随软件附带的模型目录：不能覆盖它（升级时会被换掉，也是新模型比较的基准）。"
+                        "请保存到另一个目录，再把 GRIDBOT_NLP_MODEL 设为那个目录；没有生成或更新任何模型。")
+
+
 def not_replaced(directory: str) -> str:
     return (f"新模型不如 {directory} 里原有的模型，没有覆盖它。确实要换成新模型请加 --force，"
             "或用 --model 保存到另一个目录。")

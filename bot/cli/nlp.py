@@ -45,6 +45,8 @@ def train(data_file: Path | None, from_db: bool, only_db: bool, model_dir: Path,
 
     if only_db and data_file is not None:
         raise click.UsageError(texts.NLP_ONLY_DB_WITH_DATA)
+    if _is_shipped(model_dir):
+        fail(texts.NLP_NOT_INTO_SHIPPED)
     if data_file is None and not (from_db or only_db):
         raise click.UsageError(texts.NLP_NEEDS_DATA)
     rules = _rules()
@@ -189,6 +191,13 @@ def _bots_classifier() -> CombinedClassifier | KeywordClassifier:
     if _configured()["nlp_model"] is None:
         return _rules()
     return _classifier(None)
+
+
+def _is_shipped(model_dir: Path) -> bool:
+    """Whether model_dir is the shipped model's folder, which an upgrade replaces and every comparison starts from."""
+    import nlp
+
+    return model_dir.resolve() == nlp.SHIPPED_MODEL.resolve()
 
 
 def _compared(model_dir: Path) -> dict[str, LinearModel]:

@@ -2,6 +2,7 @@
 --only-db when every category has enough; judged on held-out examples next to the shipped model, and never
 replacing a better model unless --force."""
 
+import json
 import re
 import shutil
 
@@ -109,3 +110,21 @@ def test_suggestions_say_how_many_corrections_name_a_category_no_longer_in_the_t
     assert result.exit_code == 0, result.output
     assert result.output.startswith("数据库里有 3 条分类纠正，其中 2 条改成的类别已不在分类表里（改名或删除了的类别），"
                                     "不用于找新关键词。\n")
+
+
+def test_training_into_the_shipped_models_folder_is_refused(database_url, tmp_path, monkeypatch):
+    import nlp
+
+    shipped = tmp_path / "shipped"  # a copy stands in: without the guard the real one would be overwritten
+    shutil.copytree(SHIPPED_MODEL, shipped)
+    monkeypatch.setattr(nlp, "SHIPPED_MODEL", shipped)
+    before = (shipped / "weights.npy").read_bytes()
+    data = tmp_path / "examples.jsonl"
+    data.write_text("".join(json.dumps({"text": example.text, "label": example.label}, ensure_ascii=False) + "\n"
+                            for example in first_of_each(shipped_corpus()[0], 3)), encoding="utf-8")
+
+    result = gridbot(database_url, "nlp", "train", "--data", str(data), "--model", str(shipped), "--force")
+
+    assert result.exit_code == 1, result.output
+    assert "--model 指向随软件附带的模型目录：不能覆盖它" in result.output
+    assert (shipped / "weights.npy").read_bytes() == before
