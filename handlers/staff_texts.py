@@ -592,7 +592,8 @@ def focus_owner(name: str | None) -> str:
 FOCUS_TICKETS_SHOWN = 10
 
 # A digest (storage/outbox.py): what one person would have got beyond GRIDBOT_DIGEST_AFTER within a minute.
-DIGEST_KINDS = (("new", "新任务"), ("reminders", "办理提醒"), ("escalations", "督办"), ("merged", "已合并"))
+DIGEST_KINDS = (("new", "新任务"), ("reminders", "办理提醒"), ("escalations", "督办"), ("merged", "已合并"),
+                ("recategorised", "改分类"))
 
 
 DIGEST_TICKETS_SHOWN = 10  # the tickets a digest's text names (storage.outbox keeps more, to count them)

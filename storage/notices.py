@@ -26,7 +26,8 @@ BY_NAME: dict[str, type[Notice]] = {}  # every notice type by its stored name, f
 # Switches stored only when on: rows have never carried them as false.
 _STORED_WHEN_TRUE = frozenset({"followed", "for_neighbour", "withheld", "urgent", "yours", "for_department",
                                "waiting_for", "given_to", "operator", "overseer", "returned", "unit",
-                               "holder_unit", "receiver", "unmanned", "again", "grid_away", "given_to_away"})
+                               "holder_unit", "receiver", "unmanned", "again", "grid_away", "given_to_away",
+                               "recategorised"})
 # Whom a task card is for when nobody below them is bound to claim it (StaffNewAppeal.receiver, storage.dispatch).
 LEADER_CARD = "leader"  # the grid's 网格长 alone: they claim it or 改派 it to a member
 OPERATOR_CARD = "operator"  # the community's (or the street's) operators, standing in: they 改派 or 转办 it
@@ -608,6 +609,7 @@ class StaffDigest(StaffNotice):
     reminders: int = 0
     escalations: int = 0
     merged: int = 0  # 【已合并】: a 网格长 merging a burst of neighbours' reports of one problem
+    recategorised: int = 0  # 【改分类】: an operator working through the morning's 待分类
     overseen: int = 0  # of the escalations, told to whom supervises the holder (a 网格长, an operator): 超期 lists all
     minutes: int = 1  # the window: 1, or storage.outbox's ROUTINE_WINDOW for a 网格长's routine copies
 

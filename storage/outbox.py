@@ -8,7 +8,7 @@ became of it: never called (back to pending, sent later), sent (recorded), or cu
 WeChat's customer-service nor its template API can say whether that one arrived: it is marked failed, "outcome
 unknown", never sent again. Without marks to trust (another Redis server now, or none) every such row is.
 
-Digests: task cards, reminders, escalations and merges (FOLDED) beyond `digest_after` to one person within one
+Digests: task cards, reminders, escalations, merges and category corrections (FOLDED) beyond `digest_after` to one person within one
 minute are not sent one by one (an emergency's 【紧急】 card always is). Each is still written, as `digested`, and counted into one digest row for that
 person and minute, due at the minute's end, that names the first tickets and points to 我的任务. `add` is the
 only writer of outbox rows, so this is the one place that decides it, in the transaction of the row it absorbs.
@@ -44,6 +44,7 @@ from storage.notices import (
     StaffEscalated,
     StaffMerged,
     StaffNewAppeal,
+    StaffRecategorised,
     StaffReminder,
     StaffTaken,
     from_params,
@@ -70,7 +71,7 @@ DIGEST_WINDOW = timedelta(minutes=1)
 DIGEST_TICKETS = 100
 # notice -> the digest's counter for it
 FOLDED: dict[type[Notice], str] = {StaffNewAppeal: "new", StaffReminder: "reminders", StaffEscalated: "escalations",
-                                   StaffMerged: "merged"}
+                                   StaffMerged: "merged", StaffRecategorised: "recategorised"}
 FOLDED_NAMES = frozenset(kind.name for kind in FOLDED)
 ROUTINE_WINDOW = timedelta(minutes=15)
 

@@ -363,3 +363,23 @@ def test_a_category_copied_with_its_subcategory_from_a_card_is_taken(wechat, see
     wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
     assert "已改为“物业服务”" in wechat.send(OPERATOR, f"分类 {ticket} 物业服务·电梯")
     assert (appeal(seeded, ticket).category, appeal(seeded, ticket).subcategory) == ("物业服务", "电梯")
+
+
+def test_a_morning_of_corrections_reaches_each_grid_member_as_a_digest_beyond_the_first_few(wechat, seeded, clock):
+    tickets = []
+    for number, text in enumerate(OUT_OF_SCOPE[:8]):
+        clock.advance(minutes=4)
+        tickets.append(file(wechat, text, "o1" if number % 2 else "o5"))
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    clock.advance(minutes=30)  # the cards' minute is long gone: only the corrections share this one
+    for ticket in tickets:
+        wechat.send(OPERATOR, f"分类 {ticket} 政策咨询")
+    with seeded.transaction() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient_openid == ZHANG,
+                                                           OutboxMessage.template.in_(("staff_recategorised",
+                                                                                       "staff_digest")))).all()
+        one_by_one = [row for row in rows if row.template == "staff_recategorised" and row.status != "digested"]
+        (digest,) = [row for row in rows if row.template == "staff_digest" and "recategorised" in row.params]
+        assert len(one_by_one) == 5
+        assert "改分类3条" in notifications.render(digest.template, json.loads(digest.params))
