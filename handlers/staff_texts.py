@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from handlers import community_texts, summary_texts
 from handlers.resident_texts import ATTACHMENT_NAMES, LOCAL_ZONE, Fields, clock, reference
-from nlp.taxonomy import STAFF_COMPLAINT
+from nlp.taxonomy import STAFF_COMPLAINT, UNCLASSIFIED
 from storage import dispatch, supervision
 from storage.actors import ActorKind
 from storage.appeals import LAPSED_STATUS
@@ -404,6 +404,8 @@ def _recategorised(n: StaffRecategorised) -> str:
     dues = [f"{label}{due_clock(at)}" for label, at in (("接单时限 ", n.response_due_at), ("办结时限 ", n.resolve_due_at))
             if at is not None]
     limits = f"：{'，'.join(dues)}" if dues else ""
+    if n.category == UNCLASSIFIED:  # 分类 编号 待分类: a correction taken back
+        return f"【改分类】{n.ticket} 已由{n.by}放回待分类，等待确认类别，办理时限恢复为默认时限{limits}。{_recategorised_ask(n)}"
     return (f"【改分类】{n.ticket} 已由{n.by}改为“{category_label(n.category, n.subcategory)}”，"
             f"办理时限按新类别计算{limits}。{_recategorised_ask(n)}")
 

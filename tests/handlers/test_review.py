@@ -383,3 +383,15 @@ def test_a_morning_of_corrections_reaches_each_grid_member_as_a_digest_beyond_th
         (digest,) = [row for row in rows if row.template == "staff_digest" and "recategorised" in row.params]
         assert len(one_by_one) == 5
         assert "改分类3条" in notifications.render(digest.template, json.loads(digest.params))
+
+
+def test_the_grid_team_hears_a_correction_taken_back_as_waiting_for_its_category(wechat, seeded, clock):
+    ticket = file(wechat, UNSURE)
+    with seeded.transaction() as session:
+        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
+    wechat.send(OPERATOR, f"分类 {ticket} 待分类")
+    told = staff_texts.due_clock(appeal(seeded, ticket).resolve_due_at)
+    assert _told(seeded, "staff_recategorised")[ZHANG].startswith(
+        f"【改分类】{ticket} 已由孙丽放回待分类，等待确认类别，办理时限恢复为默认时限：接单时限 ")
+    assert told in _told(seeded, "staff_recategorised")[ZHANG]
