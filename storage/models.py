@@ -363,7 +363,7 @@ class Appeal(Base):
 Index("ix_appeals_open_id", Appeal.id,
       postgresql_where=Appeal.status.in_([str(status) for status in OPEN_STATUSES])).ddl_if(dialect="postgresql")
 # The lists' text search, content LIKE '%…%' compared in NFKC (storage/typed_words.py): PostgreSQL with pg_trgm
-# (migrations 0023, 0050, 0052).
+# (migrations 0023, 0050, 0051).
 Index("ix_appeals_content_nfkc_trgm", narrowed(Appeal.content).label("content_nfkc"), postgresql_using="gin",
       postgresql_ops={"content_nfkc": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 

@@ -9,7 +9,7 @@ Forms: a Chinese input method in full-width mode types Latin letters, digits and
 parenthesised numbers (①号楼, ⑴, ㈠), ㈱-style signs. Words are stored as typed. Both sides are compared in
 Unicode's NFKC form, as the console already normalises what it looks for: "50㎡" is found by "50m2" and "①号楼"
 by "1号楼", and the other way round. normalize(…, 'NFKC') is PostgreSQL's (13+, a UTF8 database; immutable, so the
-trigram index of appeals.content is on the same expression, migration 0052) and a function of storage/db.py on
+trigram index of appeals.content is on the same expression, migration 0051) and a function of storage/db.py on
 SQLite. 〇 stays 〇: NFKC leaves it, and reading it as 零 or 0 would be a guess (二〇二六年, but 一百零五).
 """
 

@@ -656,7 +656,7 @@ def test_a_dialogue_written_by_id_is_one_statement_and_reaches_a_row_the_session
 
 def test_the_text_search_narrows_full_width_letters_and_postgresql_still_uses_the_trigram_index(seeded, clock):
     """'B座' finds 'Ｂ座' and '50m2' '50㎡' as a resident typed them; on PostgreSQL through the index on the content in
-    NFKC (0052)."""
+    NFKC (0051)."""
     with seeded.transaction() as session:
         filed = appeals.file_appeal(session, residents.view(session, "o1", clock()), replace(intake(), content="Ｂ座大堂的ＷｉＦｉ连不上，50㎡"),
                                     clock())

@@ -2,16 +2,16 @@
 They were kept in Redis only, so a Redis without persistence, flushed or replaced, let a copied cookie of an ended
 login in again. Logouts made before this revision lived in Redis and are not carried over.
 
-Revision ID: 0054
-Revises: 0052
+Revision ID: 0052
+Revises: 0051
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0054"
-down_revision = "0052"
+revision = "0052"
+down_revision = "0051"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ of 0050's full-width-only translate(): the lists' text search compares both side
 '50㎡' and '1号楼' finds '①号楼' as residents typed them. PostgreSQL with pg_trgm only, as the index it replaces;
 nothing stored changes (the index is on an expression), and SQLite has no such index.
 
-Revision ID: 0052
+Revision ID: 0051
 Revises: 0050
 Create Date: 2026-12-07
 """
@@ -11,7 +11,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0052"
+revision = "0051"
 down_revision = "0050"
 branch_labels = None
 depends_on = None

@@ -3,16 +3,16 @@
 replaced or failed over between a send and a re-posted form sent the notice a second time. NULL for the notices
 stored before this revision and for those from the chat and the CLI.
 
-Revision ID: 0055
-Revises: 0054
+Revision ID: 0053
+Revises: 0052
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0055"
-down_revision = "0054"
+revision = "0053"
+down_revision = "0052"
 branch_labels = None
 depends_on = None
 
