@@ -44,6 +44,7 @@ WORST = {
     "volunteer": longest(TextField.NAME), "role": "party_household", "points": 99999, "for_department": True,
     "what": longest(TextField.CATEGORY) + "·" + longest(TextField.CATEGORY),
     "part": 99, "parts": 99, "text": WIDE * (PART_BYTES // 4),
+    "response_hours": 99999, "resolve_hours": 99999, "working_days": True, "confirmed": True,
 }
 
 
