@@ -105,14 +105,7 @@ def reclassify(session: Session, reviewer: Manager, ticket: str, category: NewCa
     if appeal.resolve_due_at is not None:
         values["resolve_due_at"] = clock.shift(appeal.resolve_due_at,
                                                timedelta(hours=resolve_hours - appeal.resolve_hours))
-    changed = session.execute(
-        update(Appeal).where(Appeal.id == appeal.id, Appeal.category == old).values(**values)
-    ).rowcount
-    if changed != 1:
-        raise wrong_state(session, appeal)  # corrected by someone else at the same moment
-    session.refresh(appeal)
-    record(session, appeal.id, now, Action.RECLASSIFIED, appeal.status, appeal.status, actor=actor_of(reviewer),
-           note=f"{old} → {category.name}", internal=True)
+    _write_category(session, appeal, reviewer, values, now)
     _tell_holders(session, appeal, reviewer, now)
     if category.name == UNCLASSIFIED:  # taken back: nothing was learnt; the resident hears once it is settled
         session.execute(delete(LabelledExample).where(LabelledExample.appeal_id == appeal.id))
@@ -185,17 +178,24 @@ def _correct_record(session: Session, appeal: Appeal, reviewer: Manager, categor
                     now: datetime) -> Appeal:
     """分类 of a finished appeal: the record and what retraining learns, nothing else."""
     old = appeal.category
+    _write_category(session, appeal, reviewer, {"category": category.name, "updated_at": now,
+                                                 "subcategory": category.subcategory_of(appeal.content)}, now)
+    _keep_example(session, appeal, old, reviewer, now)
+    return appeal
+
+
+def _write_category(session: Session, appeal: Appeal, reviewer: Manager, values: dict[str, object],
+                    now: datetime) -> None:
+    """Write the new category (`values`) over the one the appeal had when read, and the audit event."""
+    old = appeal.category
     changed = session.execute(
-        update(Appeal).where(Appeal.id == appeal.id, Appeal.category == old)
-        .values(category=category.name, subcategory=category.subcategory_of(appeal.content), updated_at=now)
+        update(Appeal).where(Appeal.id == appeal.id, Appeal.category == old).values(**values)
     ).rowcount
     if changed != 1:
         raise wrong_state(session, appeal)  # corrected by someone else at the same moment
     session.refresh(appeal)
     record(session, appeal.id, now, Action.RECLASSIFIED, appeal.status, appeal.status, actor=actor_of(reviewer),
-           note=f"{old} → {category.name}", internal=True)
-    _keep_example(session, appeal, old, reviewer, now)
-    return appeal
+           note=f"{old} → {appeal.category}", internal=True)
 
 
 def _tell_holders(session: Session, appeal: Appeal, reviewer: Manager, now: datetime) -> None:
