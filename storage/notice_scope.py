@@ -6,8 +6,8 @@ may skip the compound). Down to the grid it reads as `storage.queries.Scope.of_p
 are looked for within that grid. A 小区 may also stand alone (`阳光花园`, or `幸福里社区/阳光花园` where two
 communities have one of that name): residents think in 小区, and such a notice reaches the residents bound to that
 小区's buildings (not the rest of a grid that spans two 小区), their 楼长, and the staff of every grid holding part
-of it; it is stored as `社区/小区`, which names it however the organisation grows. Targeting stays in gridbot's own hierarchy: WeChat's tags (100 an account, 20 a
-user) cannot name every building.
+of it; it is stored as `社区/小区`, which names it however the organisation grows. Targeting stays in gridbot's own
+hierarchy: WeChat's tags (100 an account, 20 a user) cannot name every building.
 
 Staff of a scope: the grid-bound roles (网格员, 网格长, 物业) of its grids (a 物业 clerk of a whole community: of any
 of its grids), 楼长 of its buildings, and, for a street,

@@ -3,9 +3,11 @@
 The rules are fixed by name (the code decides when each applies); the file sets what each is worth, its monthly
 cap and its label for the whole district ([rule.NAME]), and a street may set its own points and caps
 ([street."NAME".RULE]): a grant is priced by the rules of the grantee's street, a street the file does not name has
-the district's. Labels are the district's only, so that a report over several streets has one set of columns. Like the holiday calendar, the file is chosen once per process at start-up (`configure`): the
-lifecycle grants points inside transactions all over storage, and threading a setting through each would not
-make it any less global.
+the district's. Labels are the district's only, so that a report over several streets has one set of columns.
+
+Like the holiday calendar, the file is chosen once per process at start-up (`configure`): the lifecycle grants
+points inside transactions all over storage, and threading a setting through each would not make it any less
+global.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """`gridbot points`: the points ledger (积分) for the operator — the month's report, 积分兑换, corrections, a
-person's entries and the rules in force in each street. Each parses its arguments, makes one call to storage (points, points_report, points_view) and
-prints the outcome in the wording of bot/cli/points_texts.py."""
+person's entries and the rules in force in each street. Each parses its arguments, makes one call to storage
+(points, points_report, points_view, points_rules) and prints the outcome in the wording of
+bot/cli/points_texts.py."""
 
 from __future__ import annotations
 
