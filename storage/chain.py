@@ -129,9 +129,9 @@ def move_home(session: Session, member: Staff, building_name: str, now: datetime
     too (which 我搬家了 does not follow: the community decides who is its own), is registered at the new building,
     the same person with the same points, so that later grants go by the new street's rules. The tasks they took in
     a community they left and have not reported done are open to others again, as when one leaves; they are told
-    both. Refused
-    (NotAllowed) for the posts (their building or unit is the post: invite the new one), the building they live in,
-    and the secretary of a 小区党支部 moving out of its 小区 (the community names who leads it first)."""
+    both. Refused (NotAllowed) for the posts (their building or unit is the post: invite the new one), the
+    building they live in, and the secretary of a 小区党支部 moving out of its 小区 (the community names who leads
+    it first)."""
     if member.role not in HOME_ROLES:
         raise NotAllowed("home_roles_only")
     building = org_moves.find_building(session, building_name)
@@ -149,7 +149,7 @@ def move_home(session: Session, member: Staff, building_name: str, now: datetime
     released = volunteer_claims.release_all(session, member, now) if left else ()
     home = staff_store.place_label(session, member.grid_id, member.community_id, member.building_id) or building.name
     tell(session, member.openid, StaffMemberMovedHome(who=member.name, role=member.role, home=home,
-                                                             released=released), now)
+                                                      released=released), now)
     return HomeMoved(member, released)
 
 
