@@ -519,3 +519,26 @@ def test_only_the_console_opens_its_session_other_paths_ignore_the_cookie(app):
         with app.test_request_context(path, headers=sent):
             session = app.session_interface.open_session(app, request)
             assert (session is not None and bool(session)) == opened, path
+
+
+def test_a_login_form_of_thousands_of_fields_is_refused_unparsed_with_its_own_line(app, runtime):
+    visitor = browser(app)
+    token = visitor.token()
+    body = f"csrf_token={token}&username=admin&password=x&" + "&".join(f"f{n}=" for n in range(5000))
+
+    response = visitor.client.post("/console/login", data=body, content_type="application/x-www-form-urlencoded")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and "提交的内容太多" in page and "文件" not in page
+    with runtime.database.transaction() as session:
+        assert console_users.logins(session) == []
+
+
+def test_a_form_over_the_form_bound_is_refused_with_the_form_line_not_the_import_file_line(app):
+    person = logged_in(app, "admin")
+    response = person.client.post("/console/appeals/G-XFL/note",
+                                  data={"csrf_token": person.token("/console/"), "text": "长" * 800_000})
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and "提交的内容太多" in page and "文件太大" not in page
+    assert "长长长" not in person.get("/console/appeals/G-XFL").get_data(as_text=True)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, session, url_for
 from redis import RedisError
-from werkzeug.exceptions import InternalServerError
+from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
 from bot.rate import SharedRate
 from bot.web import unavailable
@@ -51,6 +51,11 @@ ASSET_MAX_AGE = 3600
 # State changes one account may make a minute (a 待分类 queue worked at a click every two seconds is 30): a stolen
 # login cannot reassign a street's appeals or message its residents by the thousand before anyone sees it.
 ACTIONS_PER_MINUTE = 60
+# A form (not a file) and its fields: the longest a page takes is a taxonomy at its bound (200,000 characters,
+# handlers/taxonomy_edit.py, 1.8 MB url-encoded if all Chinese, so that it meets that bound's own words), the widest
+# a few dozen fields; anything past these is refused unparsed.
+FORM_MAX_BYTES = 2 * 1024 * 1024
+FORM_MAX_FIELDS = 1000
 
 
 class ConsoleBlueprint(Blueprint):
@@ -104,10 +109,13 @@ def guard() -> Response | None:
     if request.environ.get(BUSY):  # a large body while others were being read (bot/web/paced_bodies.py)
         return Response(render_template("console/refused.html", title=texts.BODY_BUSY_TITLE, message=texts.BODY_BUSY),
                         status=503, headers={"Retry-After": "60"})
-    # Before the CSRF check reads the form: an upload beyond its view's bound is refused unread (413).
+    # Before the CSRF check reads the form: a body beyond its view's bound is refused unread (413), and so is a
+    # form of more fields than any page has (413, by the error handler below).
     max_upload = _view_mark("max_upload")
-    if max_upload is not None:
-        request.max_content_length = max_upload
+    request.max_content_length = FORM_MAX_BYTES if max_upload is None else max_upload
+    request.max_form_parts = FORM_MAX_FIELDS
+    if _too_many_fields():
+        raise RequestEntityTooLarge()
     if _holds_nul():
         return Response(render_template("console/refused.html", title=texts.NUL_TITLE, message=texts.NUL_REFUSED),
                         status=400)
@@ -119,6 +127,15 @@ def guard() -> Response | None:
                                         message=texts.TOO_FAST.format(limit=ACTIONS_PER_MINUTE)),
                         status=429, headers={"Retry-After": "60"})
     return None
+
+
+def _too_many_fields() -> bool:
+    """Whether a url-encoded form has more than FORM_MAX_FIELDS fields. Werkzeug bounds only a multipart form's
+    parts (max_form_parts); a url-encoded one of 200,000 empty fields in the body's 6 MB (paced_bodies.MAX_BODY),
+    even on the login page, cost a thread one to two seconds to parse."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return False
+    return request.get_data(cache=True).count(b"&") >= FORM_MAX_FIELDS  # the form is parsed from this copy
 
 
 def _holds_nul() -> bool:
@@ -250,6 +267,16 @@ def _database_unavailable() -> Response:
 unavailable.answer_with(blueprint, _database_unavailable)
 
 
+@blueprint.errorhandler(RequestEntityTooLarge)
+def too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+    """A body over its view's bound: the upload's own words for a file, the form's for anything else."""
+    own = _view_mark("too_large")
+    if own is not None:
+        answer: tuple[str, int] = own()
+        return answer
+    return render_template("console/refused.html", title=texts.FORM_TOO_BIG_TITLE, message=texts.FORM_TOO_BIG), 413
+
+
 @blueprint.errorhandler(InternalServerError)
 def internal_error(_error: InternalServerError) -> tuple[str, int]:
     """A fault of the console's own: Flask has logged the traceback; the operator gets a page in Chinese."""
@@ -282,10 +309,12 @@ def admin_only(view: _View) -> _View:
     return wrapped  # type: ignore[return-value]
 
 
-def accepts_upload(max_bytes: int) -> Callable[[_View], _View]:
-    """A view that takes a file: a request body over `max_bytes` is refused (413) before anything reads it."""
+def accepts_upload(max_bytes: int, too_large: Callable[[], tuple[str, int]]) -> Callable[[_View], _View]:
+    """A view that takes a file: a request body over `max_bytes` is refused (413) before anything reads it, with
+    the page `too_large` makes (it names the file's bound)."""
     def mark(view: _View) -> _View:
         view.max_upload = max_bytes  # type: ignore[attr-defined]
+        view.too_large = too_large  # type: ignore[attr-defined]
         return view
     return mark
 

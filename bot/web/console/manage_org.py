@@ -26,7 +26,6 @@ from typing import Any, Callable, TypeVar
 import redis
 from flask import Response, abort, flash, g, get_flashed_messages, redirect, render_template, request, session, url_for
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.posters import poster_name, write_poster
 from bot.sheets.org import OrgFileError, OrgFileTooLong, read_org_data, write_org_rows
@@ -122,8 +121,13 @@ def org_export() -> Response:
     return _download(out.getvalue(), texts.ORG_EXPORT_NAME, XLSX_MIME)
 
 
+def _file_too_big() -> tuple[str, int]:
+    """An organisation file over the bound: refused unread, in Chinese."""
+    return _refused(texts.ORG_IMPORT_TOO_BIG.format(megabytes=_megabytes()), status=413)
+
+
 @blueprint.post("/org/import")
-@accepts_upload(ORG_FILE_MAX_BYTES)
+@accepts_upload(ORG_FILE_MAX_BYTES, too_large=_file_too_big)
 @org_editor
 def org_import_preview() -> tuple[str, int] | str:
     """The uploaded file checked and previewed: its errors by row, or what it would create (nothing written)."""
@@ -264,12 +268,6 @@ def _poster(code: BuildingCode) -> bytes:
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": attachment(filename)})
-
-
-@blueprint.errorhandler(RequestEntityTooLarge)
-def upload_too_big(_error: Exception) -> tuple[str, int]:
-    """A file over the bound: refused unread, in Chinese."""
-    return _refused(texts.ORG_IMPORT_TOO_BIG.format(megabytes=_megabytes()), status=413)
 
 
 def _refused(message: str, status: int = 400) -> tuple[str, int]:
