@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import notice_scope
@@ -92,6 +93,15 @@ class NoticeRefused(DomainError):
         super().__init__(reason)
         self.reason = reason
         self.detail = detail
+
+
+class StoredBefore(DomainError):
+    """The console form's one-time token stored a notice already (a re-post at the same instant as another, after
+    Redis lost the token's claim); `number` is that notice's."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(number)
+        self.number = number
 
 
 @dataclass(frozen=True)
@@ -461,7 +471,8 @@ def _digest(form_token: str) -> str:
 
 def store(session: Session, planned: Plan, now: datetime, form_token: str | None = None) -> Broadcast:
     """Write the notice, its chunks and all its recipients (skipped ones too) in the caller's transaction; a
-    console send names the one-time token of its preview, which no other notice may have been stored with."""
+    console send names the one-time token of its preview, which no other notice may have been stored with
+    (StoredBefore names the one that was)."""
     request = planned.request
     notice = Broadcast(form_token=_digest(form_token) if form_token else None,
         number=next_notice_number(session, now), scope_path=planned.scope.label, audience=request.audience,
@@ -469,8 +480,15 @@ def store(session: Session, planned: Plan, now: datetime, form_token: str | None
         state=NoticeState.SCHEDULED, author_staff_id=request.author.id if request.author else None,
         author_console_user_id=request.console_author, author_login=request.cli_login[:64] if request.cli_login else None,
         account_type=planned.account_type, created_at=now, send_at=planned.send_at)
-    session.add(notice)
-    session.flush()
+    try:
+        with session.begin_nested():  # two re-posts of one form at once: the other may have just stored it
+            session.add(notice)
+            session.flush()
+    except IntegrityError:
+        earlier = stored_from_form(session, form_token) if form_token else None
+        if earlier is None:
+            raise
+        raise StoredBefore(earlier) from None
     chunk_rows = [BroadcastChunk(broadcast_id=notice.id, seq=seq, channel=chunk.channel, size=len(chunk.people),
                                  status=ChunkStatus.PENDING, due_at=chunk.due_at, attempts=0)
                   for seq, chunk in enumerate(planned.chunks, start=1)]

@@ -587,3 +587,29 @@ def test_notices_past_the_first_page_are_reached_by_the_older_link_and_only_thos
 
     assert numbers["XFL"] in second and numbers["HP"] in second and numbers["PA"] not in second
     assert 'id="notices-next"' not in second and later[0] not in second
+
+
+def test_two_reposts_at_one_instant_after_redis_lost_the_claim_open_the_notice_not_a_server_error(
+        app, runtime, redis_client, monkeypatch):
+    """Both re-posts looked for the form's notice (and planned) before either had stored it: the second's store
+    broke the token's uniqueness and the operator got a 500 page instead of the notice. Here the first re-post's
+    notice is the one already stored, and this re-post looks and plans as if it were not yet."""
+    person = logged_in(app, "xingfuli")
+    response, confirm = send(person)
+    number = response.headers["Location"].split("/console/notices/", 1)[1].split("?", 1)[0]
+    before = notice_count(runtime)
+    redis_client.flushdb()
+    looked = []
+    real = notice_planning.stored_from_form
+
+    def before_the_other_stored(session, once):
+        looked.append(once)
+        return None if len(looked) == 1 else real(session, once)
+    monkeypatch.setattr(notice_planning, "stored_from_form", before_the_other_stored)
+    monkeypatch.setattr(notice_planning, "_refuse_a_repeat", lambda *_: [])  # nor did its planning see it
+
+    again = person.client.post("/console/notices/send", data=confirm)
+
+    assert again.status_code == 302 and f"/console/notices/{number}?done=again" in again.headers["Location"]
+    assert notice_count(runtime) == before and len(looked) == 2
+    assert redis_client.get(notice_compose.ONCE_PREFIX + confirm["once"]) == number.encode()

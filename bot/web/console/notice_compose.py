@@ -5,7 +5,8 @@ at that moment (`storage.notice_overview.plan_within`, the CLI's planner within 
 A send happens once per preview: the preview carries a one-time token, claimed in Redis before anything is stored
 (SET NX, shared by every gunicorn worker), so a double click or a re-posted form finds the notice the first one
 stored instead of making a second. The notice keeps the token (its digest) too, so that a Redis flushed, replaced
-or failed over since the first click does not let the form send it again.
+or failed over since the first click does not let the form send it again: not even two re-posts at one instant,
+the second of which finds the first's notice when its own would break the token's uniqueness.
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ def notice_send() -> Response | tuple[str, int] | str:
         return _already(stored)
     try:
         outcome = _store(asked, request.form.get("reach", type=int) or 0, once)
+    except notice_planning.StoredBefore as earlier:  # another re-post of this form stored it a moment ago
+        _once(key, earlier.number)
+        return _already(earlier.number.encode())
     except Exception:
         _once(key, None)  # nothing stored (the transaction rolled back): the form may be sent again
         raise
