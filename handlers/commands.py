@@ -488,6 +488,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
         return rest in DELETE_WORDS or says_a_door(rest)
     if command.name == "rate" and _ONE_OF_MINE.fullmatch(_simplified(rest)):
         return True  # 评价一下: the appeal waiting for a rating is asked about
+    if command.takes is Takes.CASE_TEXT and _mistyped_case(rest) is not None:
+        return True  # 结案 F1 已处理: told the number was not recognised, with the usage
     if command.takes in _NUMBERED:
         # "结果怎么样了" is a sentence, not 办结 (结); "结案了吗" is a question, not 结案; "进展怎么样了" is a
         # resident asking, "进展 已联系物业" a member's note on their one task.
@@ -573,6 +575,9 @@ _NUMBERED: dict[Takes, tuple[re.Pattern[str], Callable[[str], str | None]]] = {
     Takes.CASE_TEXT: (re.compile(r"([Jj]?\d{10,})\s*(.*)", re.DOTALL), normalize_focus_code),
     Takes.TASK_TEXT: (re.compile(r"([GgWw]?\d{10,})\s*(.*)", re.DOTALL), task_number),
 }
+# 结案 F1 已处理, 结案 JJ1, 结案 J261123 已处理: a case number mistyped (letters and digits, then a break), said back
+# with the usage; 结案了吗, 结案报告写好了 stay sentences.
+_CASE_LIKE = re.compile(r"[A-Za-z]{0,3}\d{1,12}(?=[\s,，、:：;；。]|$)")
 # 接 1, 结 2 已修好: a place in the member's last task list (a page holds 10; 更多 goes on counting). Voice puts a
 # comma before the words (结二，已修好), reads a place on the second page out as 十二, and says it as people count
 # lines (接第三个, 结第2条，已修好). After a counting word (个, 条, 件) the place has ended, and voice often runs the
@@ -602,6 +607,14 @@ def _number_then_text(takes: Takes, argument: str) -> tuple[str, str] | None:
     number = normalize(match.group(1))
     # A number's characters normalise one to one, so the words start at the same place in the original.
     return (number, _words_after(argument[match.end(1):])) if number else None
+
+
+def _mistyped_case(argument: str) -> str | None:
+    """The code-like start of 结案's argument when it is no focus-case number (F1, JJ1, J261123); None otherwise."""
+    found = _CASE_LIKE.match(unicodedata.normalize("NFKC", argument))
+    if found is None or normalize_focus_code(found.group()) is not None or normalize_ticket(found.group()) is not None:
+        return None  # a case's number, or an appeal's (结案 G… is asked what to do with that appeal)
+    return found.group()
 
 
 def _words_after(text: str) -> str:
@@ -728,6 +741,9 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
         else None
     if alone is not None:
         return alone
+    mistyped = _mistyped_case(argument) if arguments is None and command.takes is Takes.CASE_TEXT else None
+    if mistyped is not None:
+        return Reply(staff_texts.FOCUS_CODE_UNKNOWN.format(code=mistyped, usage=command.usage))
     if arguments is None:
         split = _number_then_text(command.takes, argument) if command.takes in _WORDS_AFTER_NUMBER else None
         return Reply(_needs(command, split[0] if split else _ticket_at_place(conversation, command, argument)))

@@ -1460,6 +1460,8 @@ FOCUS_CLOSED = "聚焦事项 {code} 已结案。其中的诉求仍按各自进�
 FOCUS_NOT_FOUND = "没有找到编号为 {code} 的聚焦事项，请核对编号（回复“聚焦”查看）。"
 FOCUS_NOT_YOURS = "聚焦事项 {code} 不由您负责（负责人、本网格网格长或社区工作人员可以结案）。"
 FOCUS_ALREADY_CLOSED = "聚焦事项 {code} 已经结案。"
+FOCUS_CODE_UNKNOWN = ("没有认出案号“{code}”：聚焦事项的案号是 J 加 10 位数字，例如 J2611230001（回复“聚焦”查看）。"
+                      "请按这个格式发送：{usage}")
 
 # --- 联系方式: work phones, and the resident's phone and 门牌 (handlers/contacts.py, storage/contacts.py) -----
 

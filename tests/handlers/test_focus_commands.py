@@ -57,6 +57,21 @@ def test_the_grid_leader_closes_the_case_with_a_note(wechat, seeded, clock):
         assert (case.status, case.note) == (FocusStatus.CLOSED, "已协调自来水公司抢修，全楼恢复供水")
 
 
+def test_a_mistyped_case_number_is_said_back_with_the_usage_and_a_sentence_stays_a_sentence(wechat, seeded, clock):
+    hot_spot(wechat, seeded, clock)
+    unknown = "没有认出案号“{}”：聚焦事项的案号是 J 加 10 位数字"
+    wechat.dialog(WANG, [
+        ("结案 F1 已处理", unknown.format("F1")),
+        ("结案 JJ1", unknown.format("JJ1")),
+        ("结案 J261122 已协调抢修", unknown.format("J261122")),
+        ("结案 F1 已处理", "请按这个格式发送：结案 案号 说明"),
+        ("结案 G2611220001 已处理", "没有看懂要对 G2611220001 做什么"),  # an appeal's number: its commands
+    ])
+    assert "没有认出" not in wechat.send(WANG, "结案报告写好了，明天交")
+    with seeded.transaction() as session:
+        assert session.scalars(select(FocusCase.status)).one() == FocusStatus.OPEN
+
+
 def test_residents_cannot_use_the_focus_commands_and_a_question_stays_an_appeal(wechat, seeded):
     assert "工作人员专用" in wechat.send("o1", "聚焦")
     assert "已受理您的诉求" in wechat.send("o1", "结案了吗？楼下的事还没人管")

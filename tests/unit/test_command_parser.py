@@ -29,6 +29,8 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "进度怎么样",
     "结果怎么样了",  # a sentence, not 办结 (结)
     "结案了吗",  # a question, not 结案
+    "结案报告写好了",  # a sentence, not 结案 (a mistyped number is: 结案 F1 已处理)
+    "结案 3天后再说",
     "恢复正常了吗",
     "接受不了",
     "认证码是多少",  # a question, not a code
