@@ -977,6 +977,8 @@ NOT_ALLOWED = {
     "own_appeal": "诉求 {ticket} 是您本人以居民身份提交的，不能由您接单或办理，由本网格其他工作人员办理。",
     "complaint_handlers_only": "诉求 {ticket} 是对工作人员的投诉，由被投诉人的上级（网格长、社区或街道操作员）接单处理。",
     "complaint_not_transferable": "诉求 {ticket} 是对工作人员的投诉，只由被投诉人的上级（网格长、社区或街道操作员）办理，不能转办。",
+    "emergency_not_pausable": "诉求 {ticket} 是紧急诉求，不能挂起，请继续处置。需要其他单位处置的请回复“转办 {ticket} 部门”；"
+                              "处置完毕请回复“办结 {ticket} 处理说明”。",
     "own_department": "诉求 {ticket} 已在您的单位办理，不用转办给本单位。转给其他部门或物业请写对方的名称；"
                       "不归本单位办理的，请回复“退回 {ticket} 原因”。",
     "already_with_department": "诉求 {ticket} 已转给 {unit}，正等对方接单，不用再转办；对方已收到任务卡。",

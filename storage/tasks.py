@@ -205,8 +205,11 @@ def resolve(session: Session, member: Staff, ticket: str, note: str, now: dateti
 
 
 def pause(session: Session, member: Manager, ticket: str, reason: str, now: datetime) -> Appeal:
-    """挂起: waiting for something outside the grid's hands; the completion clock stops."""
+    """挂起: waiting for something outside the grid's hands; the completion clock stops. Never an emergency (火情,
+    有人晕倒, …): its clock counts minutes and nobody waits for parts there; it is worked to 办结 or 转办."""
     appeal = _workable(session, member, ticket, (AppealStatus.ACCEPTED,))
+    if appeal.emergency is not None:
+        raise NotAllowed("emergency_not_pausable")
     transition(session, appeal, AppealStatus.ACCEPTED, AppealStatus.PAUSED, now, paused_at=now)
     told = told_within_the_hour(session, appeal, now)
     _record(session, appeal, now, Action.PAUSED, AppealStatus.ACCEPTED, AppealStatus.PAUSED, member, reason)

@@ -591,6 +591,15 @@ def test_an_emergency_heads_my_tasks_even_above_tasks_overdue_for_days(wechat, s
     assert listed.index(emergency) < listed.index(late) and listed.index("1.") < listed.index(emergency)
 
 
+def test_an_emergency_cannot_be_paused_the_member_is_told_to_keep_at_it_or_transfer_it(wechat, seeded, clock):
+    emergency = file_and_dispatch(wechat, seeded, clock, "楼道里着火了，全是烟")
+    wechat.send(ZHANG, f"接单 {emergency}")
+    refused = wechat.send(ZHANG, f"挂起 {emergency} 等消防队")
+    assert refused.startswith(f"诉求 {emergency} 是紧急诉求，不能挂起") and f"转办 {emergency}" in refused
+    assert "不能挂起" in wechat.send(WANG, f"挂起 {emergency} 等消防队")  # nor by the 网格长
+    assert appeal(seeded, emergency).status == AppealStatus.ACCEPTED and notices(seeded, "resident_paused") == []
+
+
 def test_staff_get_their_own_help_and_a_hint_for_free_text(wechat, seeded):
     help_text = wechat.send(ZHANG, "帮助")
     assert "接单 编号" in help_text and "我的诉求" not in help_text

@@ -185,6 +185,7 @@ ACTION_NOT_ALLOWED = {
     "target_disabled": "这位工作人员已停用（离职），请改派给在岗的网格员或网格。",
     "target_not_grid_team": "这位工作人员不是网格员或网格长，改派只能交给网格员或网格；交给物业或部门请用“转办”。",
     "complaint_not_transferable": "这条诉求是对工作人员的投诉，只由网格长和社区、街道操作员办理，不能转办。",
+    "emergency_not_pausable": "这是紧急诉求，不能挂起，请督促处置；需要其他单位处置的请转办。",
     "already_with_department": "这条诉求已经转给这个部门，正等对方接单，不用再转办（对方已收到任务卡）；要催促请用“督办”。",
     "not_rejecter": "这条诉求不在您管辖的网格内，不能作不受理处理。",
     "emergency": "紧急诉求需要单独处理，不能合并。",
