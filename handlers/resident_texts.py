@@ -845,6 +845,8 @@ def _progress(n: ResidentProgress) -> str:
 def _transferred(n: ResidentTransferred) -> str:
     if n.again:  # still where it was: another of its people takes it over
         return f"{_yours(n)} {n.ticket} 将由 {n.to} 另行安排工作人员办理，办理结果会通过本公众号通知您。\n{_track(n)}"
+    if n.person:  # 改派 to one member: who handles it now, not a transfer to another body
+        return f"{_yours(n)} {n.ticket} 改由网格工作人员 {n.to}负责办理，办理结果会通过本公众号通知您。\n{_track(n)}"
     return f"{_yours(n)} {n.ticket} 已转交 {n.to} 办理，办理结果会通过本公众号通知您。\n{_track(n)}"
 
 
@@ -956,7 +958,8 @@ TEMPLATES: dict[type[ResidentNotice], Callable[[Any], str]] = {
 TEMPLATE_FIELDS: dict[type[ResidentNotice], Callable[[Any], Fields]] = {
     ResidentAccepted: lambda n: ((n.ticket, "已接单", _handler_line(n, "办理人：")), _track(n)),
     ResidentProgress: lambda n: ((n.ticket, "办理进展", n.note), _track(n)),
-    ResidentTransferred: lambda n: ((n.ticket, "已转办", f"转交：{n.to}"), _track(n)),
+    ResidentTransferred: lambda n: ((n.ticket, "更换办理人", f"办理人：{n.to}") if n.person
+                                    else (n.ticket, "已转办", f"转交：{n.to}"), _track(n)),
     ResidentPaused: lambda n: ((n.ticket, "暂缓办理", f"原因：{n.reason}"), _track(n)),
     ResidentResumed: lambda n: ((n.ticket, "恢复办理", "工作人员继续办理"), _track(n)),
     ResidentResolved: lambda n: ((n.ticket, "已办结", n.note, RATE_PROMPT_SHORT), RATE_PROMPT),
@@ -989,6 +992,7 @@ GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]
     ResidentAccepted: lambda n: (_headline(n, "已接单"), _handler_line(n, "已接单，办理人"), _track(n)),
     ResidentProgress: lambda n: (_headline(n, "有新进展"), f"进展：{n.note}", _track(n)),
     ResidentTransferred: lambda n: (_headline(n, "更换办理人"), f"由{n.to}另行安排", _track(n)) if n.again
+    else (_headline(n, "更换办理人"), f"改由{n.to}办理", _track(n)) if n.person
     else (_headline(n, "已转办"), f"已转交{n.to}办理", _track(n)),
     ResidentPaused: lambda n: (_headline(n, "暂缓办理"), f"暂缓：{n.reason}", _track(n)),
     ResidentResumed: lambda n: (_headline(n, "恢复办理"), "已恢复办理", _track(n)),
@@ -1077,7 +1081,7 @@ GENERIC_FIELDS[ResidentVolunteerNotComing] = lambda n: ("帮忙的志愿者不�
 NOTICE_LABELS: dict[type[ResidentNotice], str] = {
     ResidentAccepted: "诉求已接单",
     ResidentProgress: "办理进展（含工作人员说明）",
-    ResidentTransferred: "诉求已转办",
+    ResidentTransferred: "诉求已转办或改派（更换办理人）",
     ResidentPaused: "暂缓办理",
     ResidentResumed: "恢复办理",
     ResidentResolved: "已办结，请评价",

@@ -121,6 +121,7 @@ class ResidentTransferred(ResidentNotice):
     name: ClassVar[str] = "resident_transferred"
     to: str
     again: bool = False  # back to the grid (department) it was in, for someone else there to take: no transfer
+    person: bool = False  # 改派 to one grid member (or 网格长), named in `to`: who handles it now, no transfer
 
 
 @dataclass(frozen=True, kw_only=True)

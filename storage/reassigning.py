@@ -263,8 +263,8 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
         who = name_of(by) if by is not None else "街道"
         tell(session, previous.openid, StaffReassigned(ticket=appeal.ticket, by=who, to=to), now, appeal=appeal)
     if told:
-        tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to, again=again),
-                                    now)
+        tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to, again=again,
+                                                                           person=member is not None), now)
     return whom
 
 

@@ -3,6 +3,7 @@
 Also: a resident's 撤销 of a task someone is working on tells that person.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,10 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from bot.cli.gridbot import main
+from handlers import resident_texts
 from storage import appeals, chasing, reassigning, rejecting, residents, seeding, tasks
-from storage.models import Appeal, AppealStatus, Community, Grid, Staff, StaffRole
+from storage.models import Appeal, AppealStatus, Community, Grid, OutboxMessage, Staff, StaffRole
+from storage.notices import ResidentTransferred
 from tests.support.database import appeal, notices, worded
 from tests.support.personas import LI, LIU, OPERATOR, RESIDENT, WANG, ZHANG
 from tests.support.races import second_while_first_open
@@ -255,6 +258,22 @@ def test_a_grid_leader_moves_a_claimed_task_to_a_colleague_and_the_holder_is_tol
     assert f"接单成功：{ticket}" in wechat.send(LI, f"接单 {ticket}")
     assert wechat.send(ZHANG, f"办结 {ticket} 已修好") == moved_away
     assert notices(seeded, "resident_progress", ticket) == []
+
+
+def test_a_resident_whose_task_is_改派d_to_a_member_is_told_who_handles_it_now_not_that_it_was_transferred(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(WANG, f"改派 {ticket} 李娜")
+    told = worded(seeded, "resident_transferred", RESIDENT)
+    assert told[-1].startswith(f"您的诉求 {ticket} 改由网格工作人员 李娜（幸福里社区·第一网格）负责办理")
+    assert "转交" not in told[-1] and "转办" not in told[-1]
+    with seeded.transaction() as session:
+        params = json.loads(session.scalars(select(OutboxMessage.params).where(
+            OutboxMessage.template == "resident_transferred")).one())
+    notice = ResidentTransferred(**{k: v for k, v in params.items() if k in ("ticket", "to", "again", "person")})
+    assert resident_texts.TEMPLATE_FIELDS[ResidentTransferred](notice)[0][1:] == ("更换办理人", "办理人：李娜（幸福里社区·第一网格）")
+    assert resident_texts.GENERIC_FIELDS[ResidentTransferred](notice)[:2] == ("您的诉求更换办理人", "改由李娜（幸福里社区·第一网格）办理")
 
 
 def test_a_target_said_with_gei_or_dao_before_it_is_found(wechat, seeded, clock):
