@@ -44,8 +44,21 @@ def leave(conversation: Conversation, arguments: Arguments) -> Reply:
     today = duty.today(now)
     taken = texts.LEAVE_TAKEN_UNIT_UNTIL if unit else texts.LEAVE_TAKEN_OPERATOR_UNTIL if operator \
         else texts.LEAVE_TAKEN_UNTIL
-    return Reply(taken.format(day=texts.month_day(last_day, today),
-                              back=texts.month_day(last_day + timedelta(days=1), today), tasks=tasks))
+    said = taken.format(day=texts.month_day(last_day, today),
+                        back=texts.month_day(last_day + timedelta(days=1), today), tasks=tasks)
+    if duty.starts_later(arguments.words, today):  # 请假 明天: meant perhaps as the day off, not as its end
+        said += texts.LEAVE_STARTS_NOW.format(day=texts.month_day(last_day, today))
+    return Reply(said)
+
+
+def leave_later(conversation: Conversation) -> Reply | None:
+    """我明天请假 and the like: leave cannot start on a later day; how to take it, nothing recorded. None for other
+    words."""
+    today = duty.today(conversation.now)
+    day = duty.leave_said_for_later(conversation.inbound.text, today)
+    if day is None:
+        return None
+    return Reply(texts.LEAVE_LATER.format(day=texts.month_day(day, today)))
 
 
 def back(conversation: Conversation, _arguments: Arguments) -> Reply:

@@ -13,6 +13,7 @@ from handlers import staff_texts as texts
 from handlers.arguments import Arguments, recipient
 from handlers.community_texts import role_name
 from handlers.conversation import Conversation
+from handlers.duty import leave_later
 from handlers.joins import sensitive_categories
 from handlers.resident_texts import clock
 from handlers.types import Kind, Reply
@@ -280,6 +281,9 @@ def staff_chat_hint(conversation: Conversation) -> Reply:
                                                                                            conversation.inbound.text))}
     if len(tickets) == 1:
         return Reply(_ticket_formats(conversation, texts.STAFF_TICKET_UNCLEAR, f"G{tickets.pop()}"))
+    later = leave_later(conversation)  # 我明天请假: not a command, but plainly about leave
+    if later is not None:
+        return later
     if chatter_of(conversation.inbound.text) in _ACKNOWLEDGING:  # 收到, 好的, 谢谢 to a notice: not the command list
         return Reply(texts.STAFF_ACKNOWLEDGED)
     return Reply(texts.STAFF_FREE_TEXT)

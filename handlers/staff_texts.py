@@ -1525,6 +1525,12 @@ LEAVE_TAKEN_OPERATOR_UNTIL = ("已登记请假，至 {day}（含），{back}起�
                               "任务卡仍照常发给您和其他操作员，由在岗的同事处理；提前回来请发“销假”。{tasks}")
 LEAVE_TAKEN_OPERATOR = ("已登记请假，直到您发“销假”。请假期间不给您发每日简报；退回、督办和请操作员改派的任务卡仍照常发给您和"
                         "其他操作员，由在岗的同事处理。{tasks}")
+# Leave has no start day of its own (storage.duty): it starts when 请假 is sent. 请假 明天 is read as through
+# tomorrow, starting now; 我明天请假 records nothing. Both say how to take a day off to come.
+LEAVE_STARTS_NOW = ("\n请注意：请假从现在开始算，不能预先登记以后哪天开始的请假。只请{day}一天的，请先发“销假”，"
+                    "到那天再发“请假 今天”。")
+LEAVE_LATER = ("请假从发出“请假”时开始算，不能预先登记{day}开始的请假，这次没有登记。{day}请假的，请到那天发“请假 今天”"
+               "（只请一天）或“请假 到 12月31日”；从现在起就请假的，请发“请假 到 {day}”。")
 LEAVE_BAD_DAY = "没看懂日期，请这样发：请假 到 12月31日（或 请假 到 2026-12-31）。"
 LEAVE_PAST_DAY = "{day} 已经过去了，请写今天或以后的日期，如：请假 到 12月31日。"
 LEAVE_UNCLEAR_YEAR = ("今年的 {passed} 已经过去了，是要请假到明年的 {next} 吗？"

@@ -136,6 +136,37 @@ def _count(said: str) -> int | None:
     return (_DIGIT_WORDS[tens] if tens else 1) * 10 + (_DIGIT_WORDS[units] if units else 0)
 
 
+# 我明天请假, 明天要请个假, 周五想请假一天: a day off to come, said in a sentence (leave starts when sent: see
+# `starts_later`).
+_LATER_LEAVE = re.compile(r"(?:我|本人)?(.{1,8}?)(?:要|想|需要|得)?请(?:个|一天|一下)?假(?:一天|1天)?(?:吧|啊|哈)?")
+
+
+def leave_said_for_later(typed: str, today: date) -> date | None:
+    """The day of leave to come a sentence such as 我明天请假 names (a day after today), or None. Leave has no
+    start of its own: it starts when 请假 is sent, so such a day is answered, never recorded."""
+    said = _LATER_LEAVE.fullmatch(unicodedata.normalize("NFKC", typed).strip(_EDGES))
+    if said is None:
+        return None
+    try:
+        day = _named_day(said.group(1), today)
+    except UnclearYear:
+        return None
+    return day if day is not None and day > today else None
+
+
+def starts_later(typed: str, today: date) -> bool:
+    """Whether `请假 <typed>` names a lone day after today (明天, 周五, 12月9日), not 到 that day nor a count of days:
+    perhaps meant as the day the leave starts, which it cannot (leave starts when 请假 is sent, through that day)."""
+    text = unicodedata.normalize("NFKC", typed).strip(_EDGES)
+    if text.startswith(_LEAD) or text.endswith(_TAIL) or _DAYS_LONG.fullmatch(text):
+        return False
+    try:
+        day = _named_day(text, today)
+    except UnclearYear:
+        return False
+    return day is not None and day > today
+
+
 def names_a_day(typed: str) -> bool:
     """Whether the words name a day at all (29 February included), whatever today is."""
     return _named_day(typed, _LEAP_YEAR_START) is not None

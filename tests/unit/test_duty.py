@@ -84,3 +84,19 @@ def test_leave_through_a_day_already_over_is_refused_and_changes_nothing():
     with pytest.raises(duty.PastDay):
         duty.set_duty(member, False, date(2026, 12, 4), NOON)
     assert member.on_duty
+
+
+@pytest.mark.parametrize(("typed", "day"), [
+    ("我明天请假", date(2026, 12, 8)), ("明天要请个假", date(2026, 12, 8)), ("周五想请假", date(2026, 12, 11)),
+    ("我今天请假", None), ("请假条怎么开", None), ("明天开会", None), ("我明天请假。", date(2026, 12, 8)),
+])
+def test_leave_said_for_a_later_day_in_a_sentence_is_read(typed, day):
+    assert duty.leave_said_for_later(typed, date(2026, 12, 7)) == day
+
+
+@pytest.mark.parametrize(("typed", "later"), [
+    ("明天", True), ("周五", True), ("12月9日", True), ("到 明天", False), ("明天为止", False), ("两天", False),
+    ("今天", False),
+])
+def test_only_a_lone_day_to_come_may_be_meant_as_when_leave_starts(typed, later):
+    assert duty.starts_later(typed, date(2026, 12, 7)) is later
