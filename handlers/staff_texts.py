@@ -1128,6 +1128,9 @@ PICK_USAGE = "用序号办理：{verb} {first}{words}"
 # An operator's list is what waits for them to route (退回, 待分类, 超时): they move and correct, not claim.
 TASKS_USAGE_OPERATOR = "用序号办理：改派 {first} 网格或姓名、分类 {first} 类别"
 TASKS_USAGE_OPERATOR_URGENT = "；紧急诉求没有人接单时您也可以接：接 {position}"
+# 更多 after a pick list (接, 挂起, 恢复, 退回 alone): the rest of that list, with its own line to send.
+PICK_MORE_HEADER = "可选的任务（续）："
+NO_MORE_PICKED = "这份列表没有更多任务了，请用列表里的序号回复“{verb} 序号”；回复“我的任务”查看全部任务。"
 NO_MORE_TASKS = "没有更多任务了。回复“我的任务”从头查看。"
 # 超期: a 网格长's (an operator's) look over the grid (community): what is late, and what nobody has claimed yet.
 OVERDUE_NOT_OVERSEER = "“超期”列出整个网格的超期和无人接单的任务，是给网格长和社区操作员用的。您自己的任务请回复“我的任务”查看。"

@@ -44,6 +44,13 @@ def more(conversation: Conversation, _arguments: Arguments) -> Reply:
     if shown is None:
         return Reply(texts.NO_LIST_YET)
     dialogue = dialogues.named(conversation, DIALOG)
+    if dialogue is not None and "pick" in dialogue.data:  # a pick list (接, 挂起, 恢复, 退回 alone): its own tasks
+        verb, words = dialogue.data["pick"]
+        listed = set(dialogue.data.get("of", ()))
+        rest = [task for task in tasks(conversation) if task.appeal.ticket in listed and task.appeal.ticket not in shown]
+        if not rest:
+            return Reply(texts.NO_MORE_PICKED.format(verb=verb))
+        return Reply(_page(conversation, texts.PICK_MORE_HEADER, shown, rest, pick=(verb, words)))
     if dialogue is not None and dialogue.data.get("list") == OVERSEEN and oversees(conversation.staff):
         rest = [task for task in overseen(conversation) if task.appeal.ticket not in shown]
         if not rest:
@@ -184,7 +191,10 @@ def _page(conversation: Conversation, header: str, shown: list[str], rest: list[
             break
         lines.pop()
     tickets = [*shown, *(task.appeal.ticket for task in rest[:len(lines)])]
-    dialogues.begin(conversation, DIALOG, {"tickets": tickets, **({"list": kind} if kind else {})}, REMEMBERED)
+    # A pick list remembers what it picks from and its verb: 更多 goes on with them, not with 我的任务.
+    picked = {"pick": list(pick), "of": [*shown, *(task.appeal.ticket for task in rest)]} if pick else {}
+    dialogues.begin(conversation, DIALOG, {"tickets": tickets, **({"list": kind} if kind else {}), **picked},
+                    REMEMBERED)
     return text
 
 

@@ -274,6 +274,25 @@ def test_a_list_to_pick_from_ends_with_the_line_to_send_for_its_own_verb_not_cla
     assert wechat.send(ZHANG, "我的任务").endswith("用序号办理：接 1、进展 1 说明、结 1 说明")
 
 
+def test_more_after_a_pick_list_goes_on_with_that_list_and_its_own_line_not_my_tasks(wechat, seeded, clock):
+    tickets = []
+    for n in range(13):
+        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"门口的{n + 1}号路灯不亮了"))
+        clock.advance(minutes=1)
+    dispatch_filed(seeded, clock)
+    wechat.send(ZHANG, f"接单 {tickets[0]}")
+    first_page = wechat.send(ZHANG, "接")
+    assert tickets[0] not in first_page and "还有" in first_page and first_page.endswith("用序号办理：接 1")
+    shown = len(re.findall(r"^\d+\. ", first_page, re.MULTILINE))
+    second_page = wechat.send(ZHANG, "更多")
+    assert second_page.startswith("可选的任务（续）：") and tickets[0] not in second_page
+    assert "办理中" not in second_page and second_page.endswith(f"用序号办理：接 {shown + 1}")
+    assert {t for t in tickets[1:] if t in first_page + second_page} == set(tickets[1:])
+    assert wechat.send(ZHANG, "更多").startswith("这份列表没有更多任务了，请用列表里的序号回复“接 序号”")
+    picked = re.search(rf"{shown + 1}\. (G\d{{10}})", second_page).group(1)
+    assert f"接单成功：{picked}" in wechat.send(ZHANG, f"接 {shown + 1}")
+
+
 def test_help_is_short_and_per_role(wechat, seeded):
     resident_help = wechat.send(RESIDENT, "帮助")
     assert "查询 编号" in resident_help and "接单" not in resident_help
