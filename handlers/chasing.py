@@ -2,7 +2,11 @@
 its handler gets a 催办 (storage/chasing.py), never a new ticket with a fresh clock.
 
 With nothing open, a chase-up that says what is wrong (电梯还没修好) is a problem to file; one that only asks
-(上次说的事怎么样了) is told where their latest appeal ended, and is never filed."""
+(上次说的事怎么样了) is told where their latest appeal ended, and is never filed. A question about a matter that
+none of the open ones is about (电梯那个怎么样了, 上次反映的路灯修好了吗) is looked for among their appeals resolved
+within storage.chasing.FINISHED_ASKED_AFTER: it is told when that one was resolved and with what result, and how to
+say it is still not fixed (不满意 while its rating is asked reopens it; otherwise describing it files it anew);
+the question itself is never filed."""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp.chatter import as_said
 from nlp.cleaning import spoken_ticket_digits
-from nlp.follow_ups import chased_words, is_chase_up, names_a_problem
+from nlp.follow_ups import asks, chased_words, is_chase_up, names_a_problem
 from nlp.similarity import features, is_repeat, text_similarity
 from storage import appeals, chasing, joins, tasks
 from storage.errors import NotFound
@@ -47,14 +51,14 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
         if appeal is None and names_a_problem(text):
             # "小区东门的井盖丢了，一直没人管": a problem of its own, not her lamp's chase-up; one the classifier cannot
             # place ("楼下那个坑一直没人管") too, filed for an operator to classify rather than lost in a chase.
-            return None
+            return _asked_after_finished(conversation, text)
         appeal = appeal or open_appeals[0]
         return _chase(conversation, appeal, text, followed=appeal not in own)
     named = _named_tickets(text)
     if named:
         return _chase_ticket(conversation, sorted(named)[0])
     if names_a_problem(text):
-        return None
+        return _asked_after_finished(conversation, text)
     awaiting = appeal_awaiting_rating(conversation)
     if awaiting is not None:
         return Reply(texts.RATE_TO_REOPEN.format(ticket=awaiting.ticket))
@@ -63,6 +67,19 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
         return Reply(texts.NOTHING_TO_CHASE)
     return Reply(texts.nothing_open(latest.ticket, latest.category, texts.status_name(
         appeals.shown_status(conversation.session, latest), latest.category, latest.department)))
+
+
+def _asked_after_finished(conversation: Conversation, text: str) -> Reply | None:
+    """路灯修好了吗 about one of the resident's appeals resolved of late: when and how it was resolved, and how to
+    say it is still not fixed; None when it says the problem is still there (filed) or is about none of them."""
+    if not asks(text):
+        return None
+    finished = list(chasing.recently_finished(conversation.session, conversation.sender.id, conversation.now))
+    appeal = _about(finished, text)
+    if appeal is None or appeal.resolved_at is None:
+        return None
+    return Reply(texts.finished_asked_after(appeal.ticket, appeal.category, appeal.resolved_at, appeal.resolution,
+                                            awaits_rating(conversation, appeal)))
 
 
 def chase_property(conversation: Conversation, text: str) -> Reply | None:

@@ -297,6 +297,17 @@ def nothing_open(ticket: str, category: str, status: str) -> str:
             f"如果问题还在或又出现了，请直接描述现在的情况，我们重新登记。回复“查询 {ticket}”可查看办理经过。")
 
 
+def finished_asked_after(ticket: str, category: str, resolved_at: datetime, resolution: str | None,
+                         awaiting_rating: bool) -> str:
+    """路灯修好了吗 about an appeal resolved of late: when, with what result, and how to say it is still not fixed."""
+    result = f"办理结果：{_excerpt(resolution)}。" if resolution else ""
+    again = ("问题还没有解决的，请直接回复“不满意”并说说现在的情况（如“不满意，还是没修好”），诉求会重新打开，"
+             "您的话会转告办理人员。" if awaiting_rating else
+             "如果问题还在或又出现了，请直接描述现在的情况，我们重新登记。")
+    return (f"您反映的诉求 {ticket}（{_category(category, short=True)}）已于 {clock(resolved_at)} 办结。{result}"
+            f"{again}回复“查询 {ticket}”可查看办理经过。")
+
+
 # Said to someone who speaks rather than types: say it again first, typing only as the other way.
 VOICE_UNCLEAR = "抱歉，没能听清这段语音。请离手机近一点、慢一点再说一遍（也可以打字），我们马上为您登记。"
 UNSUPPORTED = "抱歉，暂时只能处理文字、语音、图片和位置消息。请用文字描述您的诉求。"

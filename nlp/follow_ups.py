@@ -87,6 +87,16 @@ def names_a_problem(text: str) -> bool:
     return not is_fragment(chased_words(text))
 
 
+# A chase-up put as a question (电梯那个怎么样了, 路灯修好了吗, 还没修好？) rather than saying it is still broken
+# (电梯还没修好！！).
+_ASKING = re.compile(r"[?？]|吗|呢|怎么样|咋样|如何|了没|(?:没有|么)[。.!！]*$")
+
+
+def asks(text: str) -> bool:
+    """Whether a chase-up asks how its matter stands (路灯修好了吗) rather than saying it is still broken."""
+    return _ASKING.search(as_said(text)) is not None
+
+
 def chased_words(text: str) -> str:
     """What a chase-up says besides asking after it (树那个怎么样了: 树; 电梯还没修好: 电梯), folded, "" for nothing:
     the words that tell which appeal it is about, never its asking words (怎么 in 怎么样了 is no 怎么发语音)."""

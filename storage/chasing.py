@@ -94,6 +94,21 @@ def followed_open_appeals(session: Session, resident_id: int) -> Sequence[Appeal
     ).all()
 
 
+# How far back a question about "that lamp" looks among the resident's finished appeals (handlers.chasing).
+FINISHED_ASKED_AFTER = timedelta(days=30)
+_FINISHED_LOOKED_AT = 20  # of the latest finished appeals: enough for any resident's month
+
+
+def recently_finished(session: Session, resident_id: int, now: datetime) -> Sequence[Appeal]:
+    """The resident's appeals resolved (办结, rated or not) within FINISHED_ASKED_AFTER, newest first."""
+    return session.scalars(
+        select(Appeal).where(Appeal.resident_id == resident_id,
+                             Appeal.status.in_((AppealStatus.RESOLVED, AppealStatus.CLOSED)),
+                             Appeal.resolved_at >= now - FINISHED_ASKED_AFTER)
+        .order_by(Appeal.resolved_at.desc(), Appeal.id.desc()).limit(_FINISHED_LOOKED_AT)
+    ).all()
+
+
 def latest_appeal(session: Session, resident_id: int) -> Appeal | None:
     """The resident's most recent appeal, whatever its status (what "上次说的事" means with nothing open)."""
     return session.scalars(select(Appeal).where(Appeal.resident_id == resident_id)

@@ -853,6 +853,32 @@ def test_still_broken_with_nothing_open_is_filed_as_the_problem_it_names(wechat,
     assert appeal_count(seeded) == 2 and appeal(seeded, ticket).status == AppealStatus.CLOSED
 
 
+@pytest.mark.parametrize("said", ["电梯那个怎么样了", "上次反映的电梯修好了吗"])
+def test_asking_after_a_resolved_appeal_tells_when_and_how_it_ended_and_files_nothing(wechat, seeded, clock, said):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("1", "感谢您的评价")])
+    file_and_dispatch(wechat, seeded, clock, text="小区门口的垃圾好几天没人清运了")  # another, still open
+    before = appeal_count(seeded)
+    reply = wechat.send("o1", said)
+    assert f"您反映的诉求 {ticket}（物业服务）已于" in reply and "办结。办理结果：已修好。" in reply
+    assert "如果问题还在或又出现了，请直接描述现在的情况，我们重新登记" in reply
+    assert appeal_count(seeded) == before and chases(seeded) == []
+
+
+def test_asking_after_a_resolved_appeal_whose_rating_waits_points_to_unsatisfied(wechat, seeded, clock):
+    ticket = resolved_for_o1(wechat, seeded, clock)
+    reply = wechat.send("o1", "电梯那个怎么样了")
+    assert f"您反映的诉求 {ticket}（物业服务）已于" in reply and "请直接回复“不满意”" in reply
+    assert appeal_count(seeded) == 1
+
+
+def test_asking_after_an_appeal_resolved_long_ago_files_it_as_before(wechat, seeded, clock):
+    resolved_for_o1(wechat, seeded, clock)
+    wechat.dialog("o1", [("1", "感谢您的评价")])
+    clock.advance(days=31)
+    assert "已受理您的诉求" in wechat.send("o1", "电梯那个怎么样了")
+
+
 # --- asking after or adding to a resolved appeal while its rating is asked ----------------------------------
 
 @pytest.mark.parametrize("said", ["补充 {ticket} 晚上看了还是不行", "补充 晚上看了还是不行", "催办 {ticket}", "催一下"])
