@@ -27,6 +27,27 @@ def points(score: float | None) -> str:
     return NONE if score is None else _short_of_full(score, 1)
 
 
+# What scripts read (`gridbot rates --json`): a rate as a fraction to 4 decimals (the table's 68.5% is 0.685), a
+# 综合成绩 to 2: no float noise (0.6849999999999999), and short of full never rounds to full.
+FRACTION_DECIMALS = 4
+SCORE_DECIMALS = 2
+
+
+def fraction(rate: float | None) -> float | None:
+    """A rate rounded to FRACTION_DECIMALS (short of 1 never 1.0: 19999 of 20000 is 0.9999); None stays None."""
+    return None if rate is None else _rounded(rate, FRACTION_DECIMALS, 1)
+
+
+def score_value(score: float | None) -> float | None:
+    """综合成绩 rounded to SCORE_DECIMALS (short of 100 never 100.0); None stays None."""
+    return None if score is None else _rounded(score, SCORE_DECIMALS, 100)
+
+
+def _rounded(value: float, decimals: int, full: float) -> float:
+    written = round(value, decimals)
+    return round(full - 10 ** -decimals, decimals) if value < full and written >= full else written
+
+
 def _short_of_full(value: float, decimals: int) -> str:
     # Rounding would print 99.95 as 100.0: a unit one appeal short would read as perfect as a perfect one, and
     # 考核办 is asked why. Below 100 shows at most the largest figure below 100 at these decimals.

@@ -53,19 +53,23 @@ def rates(clock: Clock | None, first: str | None, last: str | None, unit: str, s
 
 
 def _object(row: Row) -> dict[str, object]:
-    """One unit as --json prints it: the keys the issue names first (rates as fractions, null when undefined;
-    综合成绩 in points, 0–100), then the unit's id (a category: its name; null: nobody claimed), the rank, the
+    """One unit as --json prints it: the keys the issue names first (rates as fractions to 4 decimals, null when
+    undefined; 综合成绩 in points, 0–100, to 2 decimals: handlers.rate_words.fraction), then the unit's id (a category: its name; null: nobody claimed), the rank, the
     other rates, the previous period's and the counts."""
     from dataclasses import asdict
 
-    rates = row.rates
+    from handlers.rate_words import fraction, score_value
+
+    rates, previous = row.rates, row.previous
     return {
-        "unit": texts.label(row), "dispatched": row.counts.dispatched, "响应率": rates.response, "解决率": rates.resolve,
-        "满意率": rates.satisfaction, "评价率": rates.rating, "综合成绩": rates.score,
-        "key": row.key, "rank": row.rank, "按期办结率": rates.on_time, "重办率": rates.redo, "回退率": rates.returned,
-        "previous": None if row.previous is None else {
-            "响应率": row.previous.response, "解决率": row.previous.resolve, "满意率": row.previous.satisfaction,
-            "评价率": row.previous.rating, "综合成绩": row.previous.score},
+        "unit": texts.label(row), "dispatched": row.counts.dispatched, "响应率": fraction(rates.response),
+        "解决率": fraction(rates.resolve), "满意率": fraction(rates.satisfaction), "评价率": fraction(rates.rating),
+        "综合成绩": score_value(rates.score), "key": row.key, "rank": row.rank, "按期办结率": fraction(rates.on_time),
+        "重办率": fraction(rates.redo), "回退率": fraction(rates.returned),
+        "previous": None if previous is None else {
+            "响应率": fraction(previous.response), "解决率": fraction(previous.resolve),
+            "满意率": fraction(previous.satisfaction), "评价率": fraction(previous.rating),
+            "综合成绩": score_value(previous.score)},
         "counts": asdict(row.counts),
     }
 

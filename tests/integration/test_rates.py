@@ -450,6 +450,26 @@ def test_the_configured_weights_reach_the_table(november, database_url):
     assert b["满意率"] == 1.0 and b["综合成绩"] == pytest.approx(100 * (0.15 + 0.175 + 0.35))
 
 
+def test_the_json_rates_are_rounded_to_four_decimals_and_scores_to_two(november, database_url):
+    # Scripts read these: 0.15 + 0.175 + 0.35 printed 67.49999999999999, a rate 0.6849999999999999.
+    result = _cli(database_url, "--from", "2026-11-01", "--to", "2026-11-30", "--json",
+                  env={"GRIDBOT_RATE_BASIC_CREDIT": "1", "GRIDBOT_RATE_WEIGHTS": "0.3,0.35,0.35"})
+    rows = json.loads(result.output)
+    b = next(row for row in rows if row["unit"] == B)
+    assert b["综合成绩"] == 67.5
+    for row in rows:
+        figures = [row[key] for key in ("响应率", "解决率", "满意率", "评价率", "按期办结率", "重办率", "回退率")]
+        assert all(figure is None or figure == round(figure, 4) for figure in figures)
+        assert row["综合成绩"] is None or row["综合成绩"] == round(row["综合成绩"], 2)
+
+
+def test_a_json_rate_short_of_full_never_reads_full():
+    from handlers.rate_words import fraction, score_value
+
+    assert (fraction(19999 / 20000), fraction(0.685), fraction(None)) == (0.9999, 0.685, None)
+    assert (score_value(99.999), score_value(100 * (0.15 + 0.175 + 0.35)), score_value(100.0)) == (99.99, 67.5, 100.0)
+
+
 def _cli(database_url: str, *arguments: str, env: dict[str, str] | None = None) -> Any:
     return CliRunner().invoke(main, ["rates", *arguments], obj=lambda: READ_ON,
                               env={"GRIDBOT_DATABASE_URL": database_url, **(env or {})})
