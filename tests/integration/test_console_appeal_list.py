@@ -224,8 +224,25 @@ def test_the_export_is_named_for_the_accounts_place_and_day(app):
     from urllib.parse import quote
 
     disposition = logged_in(app, "street").get("/console/appeals.csv?status=all").headers["Content-Disposition"]
-    assert f"filename*=UTF-8''{quote('诉求-幸福街道-20261122.csv')}" in disposition
-    assert 'filename="appeals-20261122.csv"' in disposition
+    assert f"filename*=UTF-8''{quote('诉求-幸福街道-全部（含已办结）-20261122.csv')}" in disposition
+    assert 'filename="appeals-all-20261122.csv"' in disposition
+
+
+def test_the_export_is_named_for_the_place_status_category_and_days_filtered(app):
+    """A street's export of one grid's resolved appeals of November was 诉求-幸福街道-20261122.csv, as its whole
+    list's was: the name now says what the file holds."""
+    from urllib.parse import quote
+
+    person = logged_in(app, "street")
+    asked = f"where={XINGFULI}·{FIRST}&status=resolved&from=2026-11-01&to=2026-11-20"
+    disposition = person.get(f"/console/appeals.csv?{asked}").headers["Content-Disposition"]
+    name = f"诉求-{XINGFULI}·{FIRST}-已办结-2026-11-01至2026-11-20-20261122.csv"
+    assert f"filename*=UTF-8''{quote(name)}" in disposition
+    assert 'filename="appeals-resolved-20261101-20261120-20261122.csv"' in disposition
+    opened = person.get("/console/appeals.csv?where=和平社区&category=环境卫生&from=2026-11-01")
+    name = "诉求-和平社区-全部未办结-环境卫生-2026-11-01起-20261122.csv"
+    assert f"filename*=UTF-8''{quote(name)}" in opened.headers["Content-Disposition"]
+    assert 'filename="appeals-open-20261101-20261122.csv"' in opened.headers["Content-Disposition"]
 
 
 def test_the_export_is_the_filtered_list_as_csv_for_excel(app, monkeypatch):

@@ -14,8 +14,9 @@ from bot.web.console import texts
 from bot.web.console.guard import CSRF_FIELD, blueprint, csrf_token
 from handlers import staff_texts
 from handlers.resident_texts import LOCAL_ZONE
-from storage.models import Community, Street
+from storage.models import Community, Grid, Street
 from storage.privacy import mask_personal_numbers
+from storage.queries import Scope
 
 
 @blueprint.context_processor
@@ -41,10 +42,19 @@ def event_note(action: str, note: str | None) -> str:
 
 def scope_label(db: Session) -> str:
     """The operator's place as they name it: their community, their street, or everywhere."""
-    scope = g.operator.scope
-    if scope.community_id is not None:
-        community = db.get(Community, scope.community_id)
-        return community.name if community else ""
+    return place_label(db, g.operator.scope)
+
+
+def place_label(db: Session, scope: Scope) -> str:
+    """A place to list as an operator names it: a grid or a 小区 with its community (幸福里社区·第一网格), a
+    community, a street, or everywhere."""
+    community = db.get(Community, scope.community_id) if scope.community_id is not None else None
+    if scope.grid_id is not None:
+        grid = db.get(Grid, scope.grid_id)
+        owner = community or (db.get(Community, grid.community_id) if grid else None)
+        return "·".join(name for name in (owner.name if owner else "", grid.name if grid else "") if name)
+    if community is not None:
+        return f"{community.name}·{scope.compound}" if scope.compound else community.name
     if scope.street_id is not None:
         street = db.get(Street, scope.street_id)
         return street.name if street else ""

@@ -12,7 +12,7 @@ from bot.sheets import appeals_csv
 from bot.web.console import appeal_filters, texts
 from bot.web.console.appeal_page import render_appeal
 from bot.web.console.guard import admin_only, blueprint, login_required, page_after, runtime, streets_apart
-from bot.web.console.helpers import attachment, scope_label
+from bot.web.console.helpers import attachment, place_label, scope_label
 from handlers import review as review_words
 from handlers.task_list import clock_words
 from storage import console_users, queries
@@ -79,7 +79,8 @@ def appeals_export() -> Response | tuple[str, int]:
     now = runtime().clock()
     with runtime().database.transaction() as db:
         wanted = appeal_filters.read(db, request.args, g.operator.scope, now)
-        place = scope_label(db)
+        within = wanted.filter.within
+        place = _file_safe(place_label(db, within) if within is not None else scope_label(db))
     if wanted.refusal:
         return render_template("console/refused.html", title=texts.APPEALS_TITLE, message=wanted.refusal), 400
     scope = g.operator.scope
@@ -99,9 +100,35 @@ def appeals_export() -> Response | tuple[str, int]:
             after = found[-1].appeal.id
 
     day = now.astimezone(appeal_filters.LOCAL_ZONE).strftime("%Y%m%d")
-    disposition = attachment(texts.EXPORT_FILENAME.format(place=place, day=day),
-                             texts.EXPORT_ASCII_FILENAME.format(day=day))
+    disposition = attachment(texts.EXPORT_FILENAME.format(place=place, parts="-".join(_export_parts(wanted)), day=day),
+                             texts.EXPORT_ASCII_FILENAME.format(parts="-".join(_export_ascii_parts(wanted)), day=day))
     return Response(stream_with_context(pages()), mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
+def _export_parts(wanted: appeal_filters.Wanted) -> list[str]:
+    """What the exported list holds, as its file name says it: the list, the category and the days filtered."""
+    arguments = wanted.arguments
+    first, last = arguments.get("from"), arguments.get("to")
+    days = (texts.EXPORT_BETWEEN.format(first=first, last=last) if first and last
+            else texts.EXPORT_SINCE.format(first=first) if first else texts.EXPORT_UNTIL.format(last=last) if last
+            else None)
+    return [_file_safe(part) for part in (_list_heading(wanted), arguments.get("category"), days) if part]
+
+
+def _export_ascii_parts(wanted: appeal_filters.Wanted) -> list[str]:
+    """The same in ASCII: the queue or the status filtered, and the days."""
+    arguments = wanted.arguments
+    status = arguments.get("status") or arguments.get("counted") or wanted.queue
+    parts = [status, arguments.get("from", "").replace("-", ""), arguments.get("to", "").replace("-", "")]
+    return [part for part in (_file_safe(part.encode("ascii", "replace").decode()) for part in parts) if part]
+
+
+_NOT_IN_FILE_NAMES = str.maketrans({character: "_" for character in '\\/:*?"<>|'})
+
+
+def _file_safe(name: str) -> str:
+    """A name fit for a file on Windows and Excel: none of \\ / : * ? " < > |."""
+    return name.translate(_NOT_IN_FILE_NAMES)
 
 
 @blueprint.get("/appeals/<ticket>")

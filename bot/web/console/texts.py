@@ -116,8 +116,13 @@ FILTER_APPEAL_WHERE_HINT = "如 幸福里社区、幸福里社区·第一网格 
 FILTER_SUBMIT = "筛选"
 FILTER_RESET = "清除筛选"
 EXPORT_CSV = "导出 CSV"
-EXPORT_FILENAME = "诉求-{place}-{day}.csv"
-EXPORT_ASCII_FILENAME = "appeals-{day}.csv"  # for a browser that cannot read the name above
+# The export is named after what it holds: the place (the account's, or the one filtered), the list (its queue, or
+# the status chosen), the category and the days filtered, then the day it was exported.
+EXPORT_FILENAME = "诉求-{place}-{parts}-{day}.csv"
+EXPORT_ASCII_FILENAME = "appeals-{parts}-{day}.csv"  # for a browser that cannot read the name above
+EXPORT_SINCE = "{first}起"
+EXPORT_UNTIL = "至{last}"
+EXPORT_BETWEEN = "{first}至{last}"
 CHANNEL_NAMES = {"text": "文字", "voice": "语音", "grid_report": "网格员上报", "building_lead": "代报（楼长、党员等）"}
 FILTER_TOO_LONG = "筛选条件太长（每项最多 {limit} 个字），请缩短后再试。"
 FILTER_BAD_STATUS = "不认识这个状态，请从列表中选择。"
