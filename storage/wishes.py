@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Sequence
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
@@ -195,18 +196,21 @@ def listing(session: Session, path: str | None, include_all: bool) -> list[WishL
         query = query.where(Wish.status.in_(OPEN_WISHES))
     if path and path.strip():
         query = query.where(*_within(session, path))
-    lines = []
-    for wish in session.scalars(query):
-        lines.append(WishLine(wish.code, place_label(session, wish), wish.text, wish.status,
-                              _taken_by(session, wish), wish.created_at))
-    return lines
+    return _lines(session, session.scalars(query).all())
 
 
 def open_within(session: Session, scope: Scope) -> list[WishLine]:
     """The wishes within a console operator's scope not yet confirmed or cancelled, newest first."""
     query = select(Wish).where(Wish.status.in_(OPEN_WISHES), within(scope, Wish.grid_id, Wish.community_id))
-    return [WishLine(wish.code, place_label(session, wish), wish.text, wish.status, _taken_by(session, wish),
-                     wish.created_at) for wish in session.scalars(query.order_by(Wish.id.desc()))]
+    return _lines(session, session.scalars(query.order_by(Wish.id.desc())).all())
+
+
+def _lines(session: Session, found: Sequence[Wish]) -> list[WishLine]:
+    """The wishes as listed: a list spanning several communities names each 小区 with its community (two
+    communities of a street may each have a 阳光花园)."""
+    several = len({wish.community_id for wish in found}) > 1
+    return [WishLine(wish.code, place_label(session, wish, with_community=several), wish.text, wish.status,
+                     _taken_by(session, wish), wish.created_at) for wish in found]
 
 
 def wish_within(session: Session, scope: Scope, code: str) -> Wish | None:
@@ -218,14 +222,17 @@ def wish_within(session: Session, scope: Scope, code: str) -> Wish | None:
                                               within(scope, Wish.grid_id, Wish.community_id))).first()
 
 
-def place_label(session: Session, wish: Wish) -> str:
-    """Where the wish is, no finer than its building: 阳光花园3号楼, 阳光花园, 幸福里社区·第一网格, 幸福里社区."""
+def place_label(session: Session, wish: Wish, with_community: bool = False) -> str:
+    """Where the wish is, no finer than its building: 阳光花园3号楼, 阳光花园, 幸福里社区·第一网格, 幸福里社区;
+    `with_community` (a list of several communities' wishes): a building or 小区 with its community first,
+    幸福里社区·阳光花园."""
+    community = session.get_one(Community, wish.community_id).name
+    within = f"{community}·" if with_community else ""
     if wish.building_id is not None:
         building = session.get_one(Building, wish.building_id)
-        return f"{building.compound}{building.name}"
+        return f"{within}{building.compound}{building.name}"
     if wish.compound:
-        return wish.compound
-    community = session.get_one(Community, wish.community_id).name
+        return f"{within}{wish.compound}"
     if wish.grid_id is not None:
         return f"{community}·{session.get_one(Grid, wish.grid_id).name}"
     return community

@@ -59,6 +59,16 @@ def test_a_wish_for_a_compound_named_alone_keeps_its_compound_and_lists_under_it
     assert code in listed and "整理图书" not in listed
 
 
+def test_a_compounds_wish_is_named_with_its_community_where_the_list_spans_several(gridbot, seeded):
+    # A street's list read 阳光花园 and 和平小区 alone: two communities may each have a 小区 of a name.
+    sunny = ok(gridbot("wishes", "add", "--scope", "阳光花园", "--text", "小区花坛想请人帮忙补种")).splitlines()[0]
+    peace = ok(gridbot("wishes", "add", "--scope", "和平小区", "--text", "小区长椅想请人刷漆")).splitlines()[0]
+    for scope in ((), ("--scope", "幸福街道")):
+        listed = ok(gridbot("wishes", "list", *scope))
+        assert f"{sunny}｜幸福里社区·阳光花园｜" in listed and f"{peace}｜和平社区·和平小区｜" in listed
+    assert f"{sunny}｜阳光花园｜" in ok(gridbot("wishes", "list", "--scope", "幸福里社区"))
+
+
 @pytest.mark.parametrize(("scope", "text", "says"), [
     ("幸福街道", TEXT, "微心愿要落在一个社区里"),
     ("全部", TEXT, "微心愿要落在一个社区里"),
