@@ -311,6 +311,17 @@ def test_pausing_stops_the_clock_and_resuming_moves_the_deadline(app, runtime, c
         ("paused", "console_user"), ("resumed", "console_user")]
 
 
+def test_an_emergency_in_progress_offers_no_pause_and_a_pause_posted_anyway_is_refused(app, runtime):
+    person = logged_in(app, "street")
+    assert 'id="action-pause"' in person.get("/console/appeals/G-WORK").get_data(as_text=True)
+    with runtime.database.transaction() as session:
+        session.scalars(select(Appeal).where(Appeal.ticket == "G-WORK")).one().emergency = "火情"
+    assert 'id="action-pause"' not in person.get("/console/appeals/G-WORK").get_data(as_text=True)
+    refused = post(person, "G-WORK", "pause", {"reason": "等待消防"})
+    assert refused.status_code == 409 and "这是紧急诉求，不能挂起" in refused.get_data(as_text=True)
+    assert appeal(runtime.database, "G-WORK").status == AppealStatus.ACCEPTED
+
+
 def test_pausing_and_resuming_past_four_an_hour_changes_the_appeal_without_messaging_the_resident(app, runtime):
     person = logged_in(app, "street")
     for _ in range(2):
