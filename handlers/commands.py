@@ -806,7 +806,8 @@ def _said_alone(conversation: Conversation, command: Command) -> Reply | None:
     if command.name == "claim" and conversation.is_staff:
         return task_list.to_claim(conversation)
     if command.name in ("progress", "resolve", "pause") and conversation.is_staff:
-        found = task_list.one_in_progress(conversation, command.verbs[0], command.words_name)
+        found = task_list.one_in_progress(conversation, command.verbs[0], command.words_name,
+                                          pausing=command.name == "pause")
         return found if isinstance(found, Reply) else Reply(_needs(command, found))
     if command.name == "resume" and conversation.is_staff and conversation.staff.role != StaffRole.OPERATOR:
         return task_list.to_resume(conversation)

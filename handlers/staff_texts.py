@@ -1162,6 +1162,8 @@ SPAN_DAYS = "{count}天"
 WHICH_TO_CLAIM = "有 {count} 条任务等待接单，要接哪一条？请回复：接 序号（或 接单 编号）"
 NOTHING_TO_CLAIM = "您目前没有等待接单的任务。回复“我的任务”查看全部任务。"
 NOTHING_IN_PROGRESS = "您目前没有办理中的任务。请按这个格式发送：{verb} 编号 {words}"
+# 挂起 said alone while every task in progress is an emergency, which is never paused.
+ONLY_EMERGENCIES_IN_PROGRESS = "您办理中的任务都是紧急诉求，紧急诉求不能挂起，请继续处置；需要其他单位处置的请回复“转办 编号 部门”。"
 WHICH_IN_PROGRESS = "您有 {count} 条办理中的任务，是哪一条？请回复：{verb} 序号 {words}（或 {verb} 编号 {words}）"
 # 退回 said alone: the tasks waiting for the member's claim or in her hands, to give one back by its place.
 WHICH_TO_GIVE_BACK = "您有 {count} 条任务可以退回，是哪一条？请回复：退回 序号 原因（或 退回 编号 原因）"

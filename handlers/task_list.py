@@ -127,11 +127,16 @@ def to_claim(conversation: Conversation) -> Reply | None:
     return Reply(choose(conversation, texts.WHICH_TO_CLAIM.format(count=len(waiting)), waiting, "接"))
 
 
-def one_in_progress(conversation: Conversation, verb: str, words: str = "说明") -> str | Reply:
+def one_in_progress(conversation: Conversation, verb: str, words: str = "说明", pausing: bool = False) -> str | Reply:
     """The ticket of the member's one task in progress, for a 进展, 办结 or 挂起 said without a number (`words`:
     what the command's usage calls what follows); none or two and more: the reply saying so (which one?)."""
     working = [task for task in tasks(conversation) if task.appeal.status == AppealStatus.ACCEPTED
                and task.appeal.assignee_staff_id == conversation.staff.id]
+    if pausing:  # an emergency is never paused (storage.tasks.pause): not offered, nor taken as the one
+        urgent = [task for task in working if task.appeal.emergency is not None]
+        working = [task for task in working if task.appeal.emergency is None]
+        if urgent and not working:
+            return Reply(texts.ONLY_EMERGENCIES_IN_PROGRESS)
     if len(working) == 1:
         return working[0].appeal.ticket
     if not working:

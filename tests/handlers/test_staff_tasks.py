@@ -613,6 +613,16 @@ def test_leave_for_tomorrow_says_plainly_it_starts_now_and_how_to_take_tomorrow_
     assert "请假从现在开始算" not in wechat.send(ZHANG, "请假 两天")
 
 
+def test_pause_said_alone_never_offers_an_emergency(wechat, seeded, clock):
+    emergency = file_and_dispatch(wechat, seeded, clock, "楼道里着火了，全是烟")
+    wechat.send(ZHANG, f"接单 {emergency}")
+    assert wechat.send(ZHANG, "挂起").startswith("您办理中的任务都是紧急诉求，紧急诉求不能挂起")
+    lamp = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天", openid="o5")
+    wechat.send(ZHANG, f"接单 {lamp}")
+    alone = wechat.send(ZHANG, "挂起")
+    assert lamp in alone and emergency not in alone
+
+
 def test_staff_get_their_own_help_and_a_hint_for_free_text(wechat, seeded):
     help_text = wechat.send(ZHANG, "帮助")
     assert "接单 编号" in help_text and "我的诉求" not in help_text
