@@ -136,9 +136,9 @@ def _count(said: str) -> int | None:
     return (_DIGIT_WORDS[tens] if tens else 1) * 10 + (_DIGIT_WORDS[units] if units else 0)
 
 
-# 我明天请假, 明天要请个假, 周五想请假一天: a day off to come, said in a sentence (leave starts when sent: see
+# 我明天请假, 明天我想请个假, 周五想请假一天: a day off to come, said in a sentence (leave starts when sent: see
 # `starts_later`).
-_LATER_LEAVE = re.compile(r"(?:我|本人)?(.{1,8}?)(?:要|想|需要|得)?请(?:个|一天|一下)?假(?:一天|1天)?(?:吧|啊|哈)?")
+_LATER_LEAVE = re.compile(r"(?:我|本人)?(.{1,8}?)(?:我|本人)?(?:要|想|需要|得)?请(?:个|一天|一下)?假(?:一天|1天)?(?:吧|啊|哈)?")
 
 
 def leave_said_for_later(typed: str, today: date) -> date | None:

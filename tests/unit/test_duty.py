@@ -88,7 +88,7 @@ def test_leave_through_a_day_already_over_is_refused_and_changes_nothing():
 
 @pytest.mark.parametrize(("typed", "day"), [
     ("我明天请假", date(2026, 12, 8)), ("明天要请个假", date(2026, 12, 8)), ("周五想请假", date(2026, 12, 11)),
-    ("我今天请假", None), ("请假条怎么开", None), ("明天开会", None), ("我明天请假。", date(2026, 12, 8)),
+    ("明天我想请个假", date(2026, 12, 8)), ("下周一本人需要请假", date(2026, 12, 14)), ("我今天请假", None), ("请假条怎么开", None), ("明天开会", None), ("我明天请假。", date(2026, 12, 8)),
 ])
 def test_leave_said_for_a_later_day_in_a_sentence_is_read(typed, day):
     assert duty.leave_said_for_later(typed, date(2026, 12, 7)) == day
