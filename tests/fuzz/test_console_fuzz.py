@@ -30,13 +30,13 @@ USERNAMES = ("street", "xingfuli")  # never the 管理员's own: a changed passw
 POSTS = (
     *(f"/console/appeals/{{ticket}}/{action}" for action in (
         "reclassify", "reassign", "transfer", "reject", "withdraw", "merge", "split", "pause", "resume", "note",
-        "message")),
+        "message", "supervise")),
     "/console/community/enrolments/{number}/confirm", "/console/community/enrolments/{number}/decline",
     "/console/community/wishes", "/console/community/wishes/{code}/cancel",
     "/console/users", "/console/users/{username}/disable", "/console/users/{username}/enable",
     "/console/users/{username}/password",
     "/console/faq", "/console/faq/{number}", "/console/faq/{number}/delete",
-    "/console/org/import", "/console/org/import/apply",
+    "/console/org/import", "/console/org/import/apply", "/console/org/rename",
     "/console/staff/invite", "/console/staff/invites/{number}/revoke", "/console/staff/{number}/disable",
     "/console/taxonomy", "/console/taxonomy/versions/{number}/restore",
     "/console/notices/new", "/console/notices/edit", "/console/notices/send", "/console/notices/{code}/cancel",
@@ -45,7 +45,8 @@ GETS = (
     "/console/", "/console/appeals", "/console/appeals.csv", "/console/appeals/{ticket}", "/console/logins",
     "/console/rates", "/console/rates.csv", "/console/dashboard", "/console/dashboard.json", "/console/community",
     "/console/community/points.csv", "/console/users", "/console/templates", "/console/faq", "/console/faq/new",
-    "/console/faq/{number}", "/console/org", "/console/staff", "/console/taxonomy",
+    "/console/faq/{number}", "/console/org", "/console/org/export.xlsx", "/console/org/grids/{code}",
+    "/console/org/posters/{code}/{number}", "/console/staff", "/console/taxonomy",
     "/console/taxonomy/versions/{number}", "/console/notices", "/console/notices/new", "/console/notices/{code}",
     "/console/notices/{code}/progress.json", "/console/login", "/n/{code}", "/media/{code}",
 )
@@ -94,7 +95,7 @@ def fresh_pace(person) -> None:  # type: ignore[no-untyped-def]
 
 def assert_clean(response) -> str:  # type: ignore[no-untyped-def]
     event(f"status {response.status_code}")
-    body = response.get_data(as_text=True)
+    body = response.get_data().decode("utf-8", "replace")  # a download (.xlsx, a poster) is bytes
     assert response.status_code < 500, body[:2000]
     assert not any(trace in body for trace in TRACES), body[:2000]
     return body
