@@ -584,8 +584,9 @@ _CASE_LIKE = re.compile(r"[A-Za-z]{0,3}\d{1,12}(?=[\s,，、:：;；。]|$)")
 # words on without a comma (结第二条已修好); a bare number needs the separator (进 3号楼看看 is no place).
 _POSITION = re.compile(r"第?(\d{1,2}|[一二三四五六七八九幺两]?十[一二三四五六七八九]?|[一二三四五六七八九幺两])"
                        r"(?:[个条件]|(?=[\s,，、:：;；。！!]|$))(?:[\s,，、:：;；。！!]*(.+))?", re.DOTALL)
-# G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format.
-_NEAR_TICKET = re.compile(r"([Gg]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
+# G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format; so is
+# F1 (挂起 F1 等配件), a letter mistyped for G (W and J start a wish's and a focus case's number).
+_NEAR_TICKET = re.compile(r"((?![WwJj])[A-Za-z]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
 # 结 0013，已修好 (or 结零零一三，已修好): a ticket's last four, as people read a number out; a member's own task
 # when only one ends so.
 _LAST_FOUR = re.compile(r"(\d{4}|[〇零一二三四五六七八九幺两]{4})(?:[\s,，、:：;；。！!]+(.+))?", re.DOTALL)
@@ -760,7 +761,8 @@ def run_text(conversation: Conversation, text: str) -> Reply | None:
             return Reply(staff_texts.CONFIRM_NONE_ENDING.format(digits=arguments.near_ticket))
         if not ending:
             digits = sum(character.isdigit() for character in arguments.near_ticket)
-            return Reply(texts.TICKET_FORMAT.format(number=arguments.near_ticket, digits=digits))
+            wrong = texts.TICKET_FORMAT if arguments.near_ticket[0] in "G0123456789" else texts.TICKET_LETTER
+            return Reply(wrong.format(number=arguments.near_ticket, digits=digits))
         ticket = ending[0]
         if command.takes in _WORDS_AFTER_NUMBER and not arguments.words:
             return Reply(_needs(command, ticket))

@@ -80,6 +80,20 @@ def test_a_number_with_a_digit_missing_is_told_the_ticket_format(wechat, seeded,
     assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
 
 
+@pytest.mark.parametrize("text", ["挂起 F1 等配件", "进展 A12 已联系物业", "接单 F26112", "查询 F1"])
+def test_a_number_with_a_letter_mistyped_for_g_is_told_it_is_no_ticket(wechat, seeded, clock, text):
+    """挂起 F1 等配件 got the staff's generic hint, as if no number had been sent at all."""
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    reply = wechat.send(ZHANG, text)
+    assert "G 加 10 位数字" in reply and f"您发的 {text.split()[1]} 不是诉求编号" in reply
+    assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
+
+
+def test_a_sentence_after_a_staff_verb_and_a_wish_number_stay_what_they_were(wechat, seeded, clock):
+    assert "不是诉求编号" not in wechat.send(ZHANG, "进展 A座电梯已联系物业")
+    assert "不是诉求编号" not in wechat.send(ZHANG, "查询 W1")
+
+
 def test_a_place_in_the_list_said_as_people_count_lines_is_that_place(wechat, seeded, clock):
     lift = file_and_dispatch(wechat, seeded, clock)
     lamp = file_and_dispatch(wechat, seeded, clock, LAMP)
