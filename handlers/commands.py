@@ -585,8 +585,8 @@ _CASE_LIKE = re.compile(r"[A-Za-z]{0,3}\d{1,12}(?=[\s,，、:：;；。]|$)")
 _POSITION = re.compile(r"第?(\d{1,2}|[一二三四五六七八九幺两]?十[一二三四五六七八九]?|[一二三四五六七八九幺两])"
                        r"(?:[个条件]|(?=[\s,，、:：;；。！!]|$))(?:[\s,，、:：;；。！!]*(.+))?", re.DOTALL)
 # G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format; so is
-# F1 (挂起 F1 等配件), a letter mistyped for G (W and J start a wish's and a focus case's number).
-_NEAR_TICKET = re.compile(r"((?![WwJj])[A-Za-z]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
+# F1 (挂起 F1 等配件), a letter mistyped for G, and W1 or J1 (查询 W1), a wish's or a focus case's number cut short.
+_NEAR_TICKET = re.compile(r"([A-Za-z]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
 # 结 0013，已修好 (or 结零零一三，已修好): a ticket's last four, as people read a number out; a member's own task
 # when only one ends so.
 _LAST_FOUR = re.compile(r"(\d{4}|[〇零一二三四五六七八九幺两]{4})(?:[\s,，、:：;；。！!]+(.+))?", re.DOTALL)

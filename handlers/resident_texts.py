@@ -322,7 +322,8 @@ NOT_A_TICKET = {
 NO_APPEALS = "您还没有提交过诉求。直接发送文字或语音即可提交。"
 NEEDS_TICKET = "请在“{verb}”后面加上诉求编号，例如：{verb} G2611220007"
 TICKET_FORMAT = "诉求编号是 G 加 10 位数字，例如 G2611220007。您发的 {number} 只有 {digits} 位数字，请核对后再发一次。"
-TICKET_LETTER = "诉求编号是 G 加 10 位数字，例如 G2611220007。您发的 {number} 不是诉求编号，请核对后再发一次。"
+TICKET_LETTER = ("诉求编号是 G 加 10 位数字，例如 G2611220007（心愿是 W 加 10 位数字）。您发的 {number} 不是完整的编号，"
+                 "请核对后再发一次。")
 ONE_TICKET_AT_A_TIME = "您发了 {count} 个编号。“{verb}”一次只能办一条，请分开发送，例如：{verb} {ticket}"
 CANNOT_CANCEL = "诉求 {ticket} 当前状态为“{status}”，不能撤销。"
 ALREADY_CANCELLED = "诉求 {ticket} 已经撤销了，不用再撤销。如问题仍未解决，可随时重新提交。"

@@ -4,10 +4,11 @@ a number with a digit missing (issue 10, section 2)."""
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.worker import schedule
 from storage import dispatch
-from storage.models import AppealStatus
+from storage.models import Appeal, AppealStatus
 from tests.support.database import appeal
 from tests.support.personas import RESIDENT, WANG, ZHANG
 
@@ -85,13 +86,24 @@ def test_a_number_with_a_letter_mistyped_for_g_is_told_it_is_no_ticket(wechat, s
     """挂起 F1 等配件 got the staff's generic hint, as if no number had been sent at all."""
     ticket = file_and_dispatch(wechat, seeded, clock)
     reply = wechat.send(ZHANG, text)
-    assert "G 加 10 位数字" in reply and f"您发的 {text.split()[1]} 不是诉求编号" in reply
+    assert "G 加 10 位数字" in reply and f"您发的 {text.split()[1]} 不是完整的编号" in reply
     assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
 
 
-def test_a_sentence_after_a_staff_verb_and_a_wish_number_stay_what_they_were(wechat, seeded, clock):
-    assert "不是诉求编号" not in wechat.send(ZHANG, "进展 A座电梯已联系物业")
-    assert "不是诉求编号" not in wechat.send(ZHANG, "查询 W1")
+def test_a_sentence_after_a_staff_verb_stays_a_sentence(wechat, seeded, clock):
+    assert "不是完整的编号" not in wechat.send(ZHANG, "进展 A座电梯已联系物业")
+
+
+@pytest.mark.parametrize("text", ["查询 W1", "查询 J1", "撤销 J12", "催办 W123"])
+def test_a_residents_command_with_a_wish_or_case_number_cut_short_is_told_so_and_files_nothing(
+        wechat, seeded, clock, text):
+    """查询 W1 filed a new appeal “查询 W1” (or was added to the last one as its words)."""
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    reply = wechat.send(RESIDENT, text)
+    assert f"您发的 {text.split()[1]} 不是完整的编号" in reply and "已受理" not in reply and "补充" not in reply
+    with seeded.transaction() as session:
+        assert session.scalar(select(func.count()).select_from(Appeal)) == 1
+    assert appeal(seeded, ticket).content == LIFT
 
 
 def test_a_place_in_the_list_said_as_people_count_lines_is_that_place(wechat, seeded, clock):
