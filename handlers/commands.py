@@ -577,7 +577,7 @@ _NUMBERED: dict[Takes, tuple[re.Pattern[str], Callable[[str], str | None]]] = {
 }
 # 结案 F1 已处理, 结案 JJ1, 结案 J261123 已处理: a case number mistyped (letters and digits, then a break), said back
 # with the usage; 结案了吗, 结案报告写好了 stay sentences.
-_CASE_LIKE = re.compile(r"[A-Za-z]{0,3}\d{1,12}(?=[\s,，、:：;；。]|$)")
+_CASE_LIKE = re.compile(r"(?:[A-Za-z]{1,3}\d{1,12}|\d{3,12})(?=[\s,，、:：;；。]|$)")  # not 2 (结案 2 号楼…)
 # 接 1, 结 2 已修好: a place in the member's last task list (a page holds 10; 更多 goes on counting). Voice puts a
 # comma before the words (结二，已修好), reads a place on the second page out as 十二, and says it as people count
 # lines (接第三个, 结第2条，已修好). After a counting word (个, 条, 件) the place has ended, and voice often runs the

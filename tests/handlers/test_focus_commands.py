@@ -75,6 +75,7 @@ def test_a_mistyped_case_number_is_said_back_with_the_usage_and_a_sentence_stays
 def test_residents_cannot_use_the_focus_commands_and_a_question_stays_an_appeal(wechat, seeded):
     assert "工作人员专用" in wechat.send("o1", "聚焦")
     assert "已受理您的诉求" in wechat.send("o1", "结案了吗？楼下的事还没人管")
+    assert "已受理您的诉求" in wechat.send("o5", "结案 2 号楼的事怎么还没人管")  # a number too short for a case's
 
 
 def test_staff_help_lists_the_focus_commands(wechat, seeded):
