@@ -642,7 +642,9 @@ def _numbers(command: Command, argument: str) -> Arguments | None:
         words = argument[last_four.start(2):].strip() if last_four.group(2) else ""
         return Arguments(near_ticket=last_four.group(1).translate(NUMERAL_DIGITS), words=words)
     near = _NEAR_TICKET.fullmatch(normal)
-    if near and bool(near.group(2)) <= takes_words:
+    # 补充 A1 栋门口…: a resident's words about building A1, not a ticket with a wrong letter (staff's would be)
+    lettered = near is not None and near.group(1)[0] not in "Gg0123456789"
+    if near and bool(near.group(2)) <= takes_words and not (lettered and near.group(2) and command.audience is not Audience.STAFF):
         return Arguments(near_ticket=near.group(1).upper())
     return None
 

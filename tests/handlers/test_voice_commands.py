@@ -94,6 +94,12 @@ def test_a_sentence_after_a_staff_verb_stays_a_sentence(wechat, seeded, clock):
     assert "不是完整的编号" not in wechat.send(ZHANG, "进展 A座电梯已联系物业")
 
 
+def test_a_residents_words_about_building_a1_are_added_not_refused_as_a_number(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    reply = wechat.send(RESIDENT, "补充 A1 栋门口也堆着垃圾")
+    assert "不是完整的编号" not in reply and ticket in reply
+
+
 @pytest.mark.parametrize("text", ["查询 W1", "查询 J1", "撤销 J12", "催办 W123"])
 def test_a_residents_command_with_a_wish_or_case_number_cut_short_is_told_so_and_files_nothing(
         wechat, seeded, clock, text):
