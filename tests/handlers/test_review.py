@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 import nlp
 from bot.cli.gridbot import main
-from bot.worker import schedule
 from handlers import notifications, staff_texts
-from storage import dispatch, review
+from storage import review
 from storage.models import Appeal, AppealStatus, LabelledExample, OutboxMessage, Staff, StaffRole
 from tests.support.corpus import small_shipped_corpus
 from tests.support.database import appeal
 from tests.support.personas import OPERATOR, WANG, ZHANG
 from tests.support.street import add_contractors
+from tests.support.worker import dispatch_filed
 
 pytestmark = pytest.mark.postgres
 
@@ -186,8 +186,7 @@ def test_the_subcategory_is_recorded_shown_on_the_card_and_follows_a_correction(
     assert "类别：物业服务·电梯" in reply
     ticket = re.search(r"G\d{10}", reply).group(0)
     assert appeal(seeded, ticket).subcategory == "电梯"
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    dispatch_filed(seeded, clock)
     with seeded.transaction() as session:
         card = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_new_appeal")).first()
         assert "类别：物业服务·电梯" in notifications.render(card.template, json.loads(card.params))
@@ -230,8 +229,7 @@ def _told(seeded, kind: str) -> dict[str, str]:
 
 def test_the_grid_team_holding_the_card_hears_the_new_category_and_its_deadlines(wechat, seeded, clock):
     ticket = file(wechat, UNSURE)
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    dispatch_filed(seeded, clock)
     wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")  # 1 hour to respond, 24 to resolve: the card said 3 days
     told = _told(seeded, "staff_recategorised")
     assert {ZHANG, "demo_staff_lina"} <= set(told) and OPERATOR not in told
@@ -242,8 +240,7 @@ def test_the_grid_team_holding_the_card_hears_the_new_category_and_its_deadlines
 
 def test_the_member_who_claimed_it_alone_hears_the_new_deadline_from_the_grid_leader(wechat, seeded, clock):
     ticket = file(wechat, UNSURE)
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    dispatch_filed(seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
     wechat.send(WANG, f"分类 {ticket} 安全隐患")
     told = _told(seeded, "staff_recategorised")
@@ -281,8 +278,7 @@ def test_a_correction_taken_back_puts_the_appeal_in_待分类_again_and_is_not_l
 
 def test_a_resolved_appeal_of_the_wrong_category_is_corrected_for_the_record_and_learnt_so(wechat, seeded, clock):
     ticket = file(wechat, "3号楼电梯坏了，物业一直不来修")
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    dispatch_filed(seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
     wechat.send(ZHANG, f"办结 {ticket} 已修好")
     before = appeal(seeded, ticket)
@@ -318,8 +314,7 @@ def test_a_returned_appeal_corrected_tells_no_operator_to_resolve_it(wechat, see
         session.add(Staff(openid="op_zhou", name="周敏", role=StaffRole.OPERATOR, community_id=community, active=True,
                           created_at=clock()))
     ticket = file(wechat, UNSURE)
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    dispatch_filed(seeded, clock)
     wechat.send(ZHANG, f"接单 {ticket}")
     assert "退回" in wechat.send(ZHANG, f"退回 {ticket} 不是本网格的事")
     assert appeal(seeded, ticket).status == AppealStatus.RETURNED
@@ -370,8 +365,7 @@ def test_a_morning_of_corrections_reaches_each_grid_member_as_a_digest_beyond_th
     for number, text in enumerate(OUT_OF_SCOPE[:8]):
         clock.advance(minutes=4)
         tickets.append(file(wechat, text, "o1" if number % 2 else "o5"))
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    dispatch_filed(seeded, clock)
     clock.advance(minutes=30)  # the cards' minute is long gone: only the corrections share this one
     for ticket in tickets:
         wechat.send(OPERATOR, f"分类 {ticket} 政策咨询")
@@ -387,8 +381,7 @@ def test_a_morning_of_corrections_reaches_each_grid_member_as_a_digest_beyond_th
 
 def test_the_grid_team_hears_a_correction_taken_back_as_waiting_for_its_category(wechat, seeded, clock):
     ticket = file(wechat, UNSURE)
-    with seeded.transaction() as session:
-        dispatch.dispatch_pending(session, clock(), schedule.hotspot_rules()[0])
+    dispatch_filed(seeded, clock)
     wechat.send(OPERATOR, f"分类 {ticket} 安全隐患")
     wechat.send(OPERATOR, f"分类 {ticket} 待分类")
     told = staff_texts.due_clock(appeal(seeded, ticket).resolve_due_at)

@@ -18,6 +18,17 @@ def file(wechat, openid, text):
     return re.search(r"G\d{10}", wechat.send(openid, text)).group(0)
 
 
+def lamps_dispatched(wechat, seeded, clock, count: int) -> list[str]:
+    """`count` lamp appeals from the three neighbours of one grid, a minute apart, dispatched: a list longer than
+    a page."""
+    tickets = []
+    for n in range(count):
+        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"门口的{n + 1}号路灯不亮了"))
+        clock.advance(minutes=1)
+    dispatch_filed(seeded, clock)
+    return tickets
+
+
 def test_my_tasks_puts_the_overdue_first_with_a_snippet_and_the_time_left_or_late(wechat, seeded, clock):
     lift = file(wechat, RESIDENT, LIFT)
     dispatch_filed(seeded, clock)
@@ -44,11 +55,7 @@ def test_my_tasks_right_after_a_2_hour_receipt_says_2_hours_left_to_claim_then_t
 
 
 def test_my_tasks_pages_ten_at_a_time_and_says_how_many_more(wechat, seeded, clock):
-    tickets = []
-    for n in range(12):
-        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"门口的{n + 1}号路灯不亮了"))
-        clock.advance(minutes=1)
-    dispatch_filed(seeded, clock)
+    tickets = lamps_dispatched(wechat, seeded, clock, 12)
     first_page = wechat.send(ZHANG, "我的任务")
     assert first_page.count("待接单") == 10 and "还有 2 条，回复“更多”查看" in first_page
     assert first_page.endswith("用序号办理：接 1、进展 1 说明、结 1 说明")
@@ -275,11 +282,7 @@ def test_a_list_to_pick_from_ends_with_the_line_to_send_for_its_own_verb_not_cla
 
 
 def test_more_after_a_pick_list_goes_on_with_that_list_and_its_own_line_not_my_tasks(wechat, seeded, clock):
-    tickets = []
-    for n in range(13):
-        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"门口的{n + 1}号路灯不亮了"))
-        clock.advance(minutes=1)
-    dispatch_filed(seeded, clock)
+    tickets = lamps_dispatched(wechat, seeded, clock, 13)
     wechat.send(ZHANG, f"接单 {tickets[0]}")
     first_page = wechat.send(ZHANG, "接")
     assert tickets[0] not in first_page and "还有" in first_page and first_page.endswith("用序号办理：接 1")
@@ -355,11 +358,7 @@ def test_a_grid_leader_with_no_task_of_her_own_is_pointed_to_the_grids_overdue_l
 
 
 def test_overdue_is_paged_like_my_tasks_and_more_goes_on_with_it(wechat, seeded, clock):
-    tickets = []
-    for n in range(12):
-        tickets.append(file(wechat, (RESIDENT, NEXT_DOOR, UNIT_NEIGHBOUR)[n % 3], f"门口的{n + 1}号路灯不亮了"))
-        clock.advance(minutes=1)
-    dispatch_filed(seeded, clock)
+    tickets = lamps_dispatched(wechat, seeded, clock, 12)
     first_page = wechat.send(WANG, "超期")
     assert first_page.count("｜无人接单") == 10 and "还有 2 条，回复“更多”查看" in first_page
     second_page = wechat.send(WANG, "更多")
