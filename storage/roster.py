@@ -188,8 +188,7 @@ def tell_leaders_of_leave(session: Session, member: Staff, last_day: date | None
     held = open_tasks(session, member) if member.role == StaffRole.GRID_MEMBER and member.grid_id else ()
     if not held:
         return
-    leaders = session.scalars(select(Staff).where(Staff.grid_id == member.grid_id, Staff.active.is_(True),
-                                                  Staff.role == StaffRole.GRID_LEADER, Staff.id != member.id)).all()
+    leaders = staff.grid_leaders(session, member.grid_id)  # a GRID_MEMBER: never one of them
     until = datetime.combine(last_day, time(0), LOCAL_ZONE) if last_day is not None else None
     notice = StaffMemberOnLeave(who=member.name, last_day=until, count=len(held),
                                 tickets=tuple(appeal.ticket for appeal in held[:HANDED_NAMED]))
