@@ -144,8 +144,7 @@ def overridden(session: Session, appeal: Appeal, reviewer: Manager, now: datetim
         return None
     model = Staff if before.actor_kind == ActorKind.STAFF else ConsoleUser
     who = session.get(model, before.actor_id) if before.actor_id is not None else None
-    name = who.name if isinstance(who, Staff) else who.display_name if isinstance(who, ConsoleUser) else None
-    return Overridden(name, (before.note or "").rsplit(" → ", 1)[-1], before.at)
+    return Overridden(name_of(who) if who is not None else None, (before.note or "").rsplit(" → ", 1)[-1], before.at)
 
 
 def labelled_history(session: Session) -> list[tuple[str, str]]:
