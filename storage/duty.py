@@ -145,13 +145,7 @@ def leave_said_for_later(typed: str, today: date) -> date | None:
     """The day of leave to come a sentence such as 我明天请假 names (a day after today), or None. Leave has no
     start of its own: it starts when 请假 is sent, so such a day is answered, never recorded."""
     said = _LATER_LEAVE.fullmatch(unicodedata.normalize("NFKC", typed).strip(_EDGES))
-    if said is None:
-        return None
-    try:
-        day = _named_day(said.group(1), today)
-    except UnclearYear:
-        return None
-    return day if day is not None and day > today else None
+    return _day_after(said.group(1), today) if said is not None else None
 
 
 def starts_later(typed: str, today: date) -> bool:
@@ -160,11 +154,16 @@ def starts_later(typed: str, today: date) -> bool:
     text = unicodedata.normalize("NFKC", typed).strip(_EDGES)
     if text.startswith(_LEAD) or text.endswith(_TAIL) or _DAYS_LONG.fullmatch(text):
         return False
+    return _day_after(text, today) is not None
+
+
+def _day_after(said: str, today: date) -> date | None:
+    """The day the words name when it is after today; None for none, an unclear one, or today and before."""
     try:
-        day = _named_day(text, today)
+        day = _named_day(said, today)
     except UnclearYear:
-        return False
-    return day is not None and day > today
+        return None
+    return day if day is not None and day > today else None
 
 
 def names_a_day(typed: str) -> bool:
