@@ -204,10 +204,11 @@ class SourceCheck:
         """The copy in the data directory, dated (on this process's clock) when it was last confirmed from Redis."""
         try:
             age = max(0.0, time.time() - self._saved_path.stat().st_mtime)
-            saved = json.loads(self._saved_path.read_bytes())
-            networks, _invalid = parse_networks(saved["entries"]) if saved.get("appid") == self._appid else ((), [])
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            raw = self._saved_path.read_bytes()
+            ours = json.loads(raw).get("appid") == self._appid  # a copy left by another account's deployment: none
+        except (OSError, ValueError, AttributeError):
             return None
+        networks = stored_networks(raw) if ours else None
         return (now - age, networks) if networks else None
 
     def _save(self, raw: bytes) -> None:
