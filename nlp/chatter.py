@@ -1,8 +1,9 @@
 """What a resident says that is not a problem to file: small talk, a how-to question, or a fragment.
 
 Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么用", or send half a thought ("坏了",
-"楼下", a voice message of "嗯 啊 那个 就是") — none of that is an appeal. A short real problem ("电梯坏了",
-"停水了", "楼道灯不亮") names a thing or a service, so it is never a fragment here.
+"楼下", a voice message of "嗯 啊 那个 就是", one or two characters such as "灯") — none of that is an appeal. A
+short real problem ("电梯坏了", "停水了", "楼道灯不亮") names a thing and what is wrong with it, so it is never a
+fragment here.
 
 | label     | examples                                   |
 |-----------|--------------------------------------------|
@@ -17,7 +18,7 @@ Pure text in, label out. Real people answer "好的", say "谢谢", ask "怎么�
 | PROPERTY  | 物业, 物业公司, 物业费, 找物业, 物业的问题, 物业呢 |
 | HOW_TO_CLAIM | 怎么接单, 如何领单, 在哪接任务             |
 | HELP_ME   | 帮帮我, 请帮帮忙, 谁能帮帮我                 |
-| FRAGMENT  | 123456, 坏了, 楼下, 嗯 啊 那个 就是          |
+| FRAGMENT  | 123456, 坏了, 楼下, 嗯 啊 那个 就是, 灯, 电梯 |
 
 What is said about an appeal already reported (a chase-up, calling it off, its number asked for) is told apart in
 nlp.follow_ups, which folds text with `as_said` as this module does.
@@ -122,6 +123,9 @@ PUNCTUATION = re.compile(r"[\s\W_]+")
 # 喂 is how a phone call opens, and old people talk to the account as to a phone: "喂喂，有人吗".
 _LEAD_INS = re.compile(r"^(?:嗯+|呃|额|啊|哦|喂+|那个|就是|你好|您好|我想问一下|想问一下|问一下|我想问|请问)+")
 _PARTICLES = re.compile(r"(?:了|啊|呀|哈|呢|哦|嘛|啦|哟)+$")
+# One or two characters ("灯", "电梯", "水") name at most a thing, never what is wrong with it nor where: asked for a
+# sentence, never filed. "漏水了", "停电了" say what happened and are filed.
+MAX_FRAGMENT_LENGTH = 2
 # Longest first: "坏了" is taken out whole before "坏" could be taken out of it (is_fragment).
 _EMPTY_WORDS = tuple(sorted((*_FILLERS, *_VAGUE_PLACES, *_VAGUE_STATES), key=len, reverse=True))
 
@@ -163,7 +167,7 @@ def chatter_of(text: str) -> Chatter | None:
         return Chatter.HOW_TO_CLAIM
     if _HOW_TO.search(said) or _CANNOT_USE.fullmatch(said):
         return Chatter.HOW_TO
-    return Chatter.FRAGMENT if _only_empty_words(cleaned) else None
+    return Chatter.FRAGMENT if len(cleaned) <= MAX_FRAGMENT_LENGTH or _only_empty_words(cleaned) else None
 
 
 # A thumbs-up, a smile or flowers, alone or several in a row (👍😊, 🙏🙏): how a grandson's phone says 好的.
