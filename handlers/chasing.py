@@ -6,7 +6,9 @@ With nothing open, a chase-up that says what is wrong (电梯还没修好) is a 
 none of the open ones is about (电梯那个怎么样了, 上次反映的路灯修好了吗) is looked for among their appeals resolved
 within storage.chasing.FINISHED_ASKED_AFTER: it is told when that one was resolved and with what result, and how to
 say it is still not fixed (不满意 while its rating is asked reopens it; otherwise describing it files it anew);
-the question itself is never filed."""
+the question itself is never filed. Asked whether it was fixed (电梯修好了吗) when none of those is about it, she is
+told that no appeal of hers is about it and how to report it: the question is not the problem, and filing it would
+send a card that says only 电梯修好了吗."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from handlers.conversation import Conversation
 from handlers.types import Reply
 from nlp.chatter import as_said
 from nlp.cleaning import spoken_ticket_digits
-from nlp.follow_ups import asks, chased_words, is_chase_up, names_a_problem
+from nlp.follow_ups import asks, asks_if_done, chased_words, is_chase_up, names_a_problem
 from nlp.similarity import features, is_repeat, text_similarity
 from storage import appeals, chasing, joins, tasks
 from storage.errors import NotFound
@@ -77,9 +79,17 @@ def _asked_after_finished(conversation: Conversation, text: str) -> Reply | None
     finished = list(chasing.recently_finished(conversation.session, conversation.sender.id, conversation.now))
     appeal = _about(finished, text)
     if appeal is None or appeal.resolved_at is None:
-        return None
+        return _never_reported(text)
     return Reply(texts.finished_asked_after(appeal.ticket, appeal.category, appeal.resolved_at, appeal.resolution,
                                             awaits_rating(conversation, appeal)))
+
+
+def _never_reported(text: str) -> Reply | None:
+    """电梯修好了吗 about nothing open nor resolved of late: she is told no such appeal is on record and how to
+    report it, rather than have the question filed as the problem; None when the words say it is still broken."""
+    if not asks_if_done(text):
+        return None
+    return Reply(texts.never_reported(chased_words(text)))
 
 
 def chase_property(conversation: Conversation, text: str) -> Reply | None:

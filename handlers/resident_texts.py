@@ -291,6 +291,17 @@ CHASED_NOBODY = "您所在的网格暂时还没有工作人员在公众号上接
 CHASED_COMMUNITY = "社区工作人员"
 
 
+# What a question about a fix names, echoed when it is as short as a thing's name (电梯, 楼道灯).
+NEVER_REPORTED_SUBJECT = 8
+
+
+def never_reported(subject: str) -> str:
+    """电梯修好了吗 about nothing she reported of late: no appeal of hers about it, and how to report it."""
+    about = f"“{subject}”的" if 0 < len(subject) <= NEVER_REPORTED_SUBJECT else "这件事的"
+    return (f"没有查到您最近反映过{about}诉求。如果问题还在，请直接说说是什么情况、在哪里，例如：“3号楼电梯坏了，"
+            "一直停在1楼”，我们马上登记。回复“我的诉求”可查看您反映过的诉求。")
+
+
 def nothing_open(ticket: str, category: str, status: str) -> str:
     """A chase-up with nothing open: where the latest appeal ended, and how to report the problem again."""
     return (f"您目前没有办理中的诉求。最近一件是 {ticket}（{_category(category, short=True)}），状态：{status}。"

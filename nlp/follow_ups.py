@@ -92,6 +92,18 @@ def names_a_problem(text: str) -> bool:
 _ASKING = re.compile(r"[?？]|吗|呢|怎么样|咋样|如何|了没|(?:没有|么)[。.!！]*$")
 
 
+# Asking whether the work was done or how it went (电梯修好了吗, 垃圾清理了没有, 电梯那个怎么样了): it says she
+# reported it. Not "怎么还没修好？", "有没有人管？": said of a problem she may be reporting for the first time.
+_ASKING_IF_DONE = re.compile(r"(修|弄|处理|解决|搞|清理|清走)(好|完)?了(吗|么|没有|没)|(修|弄|处理|解决|搞)(好|完)了[?？]|"
+                             r"怎么样了|咋样了")
+
+
+def asks_if_done(text: str) -> bool:
+    """Whether a chase-up asks if its matter was dealt with (路灯修好了吗, 电梯那个怎么样了), as one asks only of
+    what one reported."""
+    return _ASKING_IF_DONE.search(as_said(text)) is not None
+
+
 def asks(text: str) -> bool:
     """Whether a chase-up asks how its matter stands (路灯修好了吗) rather than saying it is still broken."""
     return _ASKING.search(as_said(text)) is not None

@@ -872,11 +872,15 @@ def test_asking_after_a_resolved_appeal_whose_rating_waits_points_to_unsatisfied
     assert appeal_count(seeded) == 1
 
 
-def test_asking_after_an_appeal_resolved_long_ago_files_it_as_before(wechat, seeded, clock):
+def test_asking_after_an_appeal_resolved_long_ago_says_none_of_late_is_about_it_and_files_nothing(
+        wechat, seeded, clock):
+    # It used to be filed: a card for the grid that said only 电梯那个怎么样了.
     resolved_for_o1(wechat, seeded, clock)
     wechat.dialog("o1", [("1", "感谢您的评价")])
     clock.advance(days=31)
-    assert "已受理您的诉求" in wechat.send("o1", "电梯那个怎么样了")
+    reply = wechat.send("o1", "电梯那个怎么样了")
+    assert reply.startswith("没有查到您最近反映过“电梯”的诉求") and "回复“我的诉求”可查看您反映过的诉求" in reply
+    assert appeal_count(seeded) == 1
 
 
 # --- asking after or adding to a resolved appeal while its rating is asked ----------------------------------

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from handlers import resident_texts
 from nlp.chatter import Chatter
 from storage.models import Appeal
-from tests.support.personas import NEIGHBOUR
-from tests.support.worker import TICKET
+from tests.support.personas import NEIGHBOUR, ZHANG
+from tests.support.worker import TICKET, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -32,3 +32,30 @@ def test_one_or_two_characters_ask_her_for_a_sentence_and_file_nothing(wechat, s
 def test_a_short_problem_that_says_what_happened_is_still_filed(wechat, seeded, words):
     assert TICKET.search(wechat.send(NEIGHBOUR, words))
     assert appeal_count(seeded) == 1
+
+
+@pytest.mark.parametrize("words", ["电梯修好了吗", "电梯修好了吗？？", "电梯那个怎么样了"])
+def test_asking_after_a_fix_she_never_reported_tells_her_so_and_files_nothing(wechat, seeded, words):
+    reply = wechat.send("o_new_mum", words)
+    assert reply.startswith("没有查到您最近反映过“电梯”的诉求。如果问题还在，请直接说说是什么情况、在哪里")
+    assert appeal_count(seeded) == 0
+
+
+def test_asking_after_a_fix_while_another_problem_is_open_tells_her_none_is_about_it(wechat, seeded, clock):
+    file_and_dispatch(wechat, seeded, clock, "3号楼2单元楼道灯不亮", NEIGHBOUR)
+    assert wechat.send(NEIGHBOUR, "电梯修好了吗").startswith("没有查到您最近反映过“电梯”的诉求")
+    assert appeal_count(seeded) == 1
+
+
+def test_asking_after_a_fix_she_reported_still_chases_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, "3号楼电梯坏了，一直停在1楼", NEIGHBOUR)
+    assert ticket in wechat.send(NEIGHBOUR, "电梯修好了吗")
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"办结 {ticket} 已更换电机")
+    assert f"您反映的诉求 {ticket}（物业服务）已于" in wechat.send(NEIGHBOUR, "电梯修好了吗")
+    assert appeal_count(seeded) == 1
+
+
+@pytest.mark.parametrize("words", ["电梯坏了三天了，怎么还没修好？", "小区门口乱停车，有没有人管？"])
+def test_a_problem_said_with_a_complaint_about_waiting_is_still_filed(wechat, seeded, words):
+    assert TICKET.search(wechat.send(NEIGHBOUR, words))
