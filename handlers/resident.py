@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from handlers import chasing as chasing_words
 from handlers import contacts, help_pages, staff, staff_texts
 from handlers import resident_texts as texts
@@ -12,9 +14,10 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Reply
 from storage import appeals, chasing, joins, material, org, queries
+from storage.actors import ActorKind
 from storage.appeals import Action
 from storage.errors import IllegalTransition, NotFound
-from storage.models import OPEN_STATUSES, Appeal, AppealStatus
+from storage.models import OPEN_STATUSES, Appeal, AppealEvent, AppealStatus
 
 # What the joined appeal's own resident did is theirs alone ("您已撤销", "您已评价" would also read wrong).
 OTHER_RESIDENTS_ACTIONS = frozenset({Action.CANCELLED, Action.RATED, Action.ATTACHED, Action.WORDS_ADDED,
@@ -53,24 +56,39 @@ def show(conversation: Conversation, arguments: Arguments) -> Reply:
     target = joins.merged_into(session, appeal)
     if target is not None:
         return Reply(_merged_detail(conversation, appeal, target, page))
-    events = [_as_told(e.at, e.action, e.note) for e in queries.timeline(session, appeal)]
+    events = _told_steps(session, appeal)
     return Reply(texts.appeal_detail(appeal.ticket, appeal.category, appeals.shown_status(session, appeal),
                                      appeal.content, events, appeal.department, page, conversation.now))
 
 
 def _merged_detail(conversation: Conversation, appeal: Appeal, target: Appeal, page: int) -> str:
     """The follower's own words, then the joined appeal's progress: staff's steps, never the other resident's."""
-    events = [_as_told(e.at, e.action, e.note) for e in queries.timeline(conversation.session, target)
-              if e.action not in OTHER_RESIDENTS_ACTIONS]
+    events = [step for step in _told_steps(conversation.session, target) if step[1] not in OTHER_RESIDENTS_ACTIONS]
     return texts.merged_detail(appeal.ticket, appeal.content, target.ticket, target.category, target.status, events,
                                target.department, page, conversation.now)
 
 
-def _as_told(at: datetime, action: str, note: str | None) -> tuple[datetime, str, str | None]:
+def _told_steps(session: Session, appeal: Appeal) -> list[tuple[datetime, str, str | None]]:
+    """The appeal's steps the resident may read, as she reads them (`_as_told`)."""
+    return [_as_told(session, event, name) for event, name in queries.timeline_with_names(session, appeal)
+            if not event.internal]
+
+
+def _as_told(session: Session, event: AppealEvent, name: str | None) -> tuple[datetime, str, str | None]:
     """A step as the resident reads it: a dispatch its category routed to a department (综合执法 → 综合执法中队)
-    went to that department, as a 转办 does, not to the grid's members."""
-    department = appeals.routed_department(note) if action == Action.DISPATCHED else None
-    return (at, Action.TRANSFERRED, department) if department else (at, action, note)
+    went to that department, as a 转办 does, not to the grid's members; a claim names who took it, as the 已接单
+    notice did; a 改派 says who has it now (its note), or, taken from its holder and left with its grid, that the
+    grid puts someone else on it — never 重新派发, which told her nothing of either."""
+    at, action, note = event.at, event.action, event.note
+    if action == Action.DISPATCHED:
+        department = appeals.routed_department(note)
+        return (at, Action.TRANSFERRED, department) if department else (at, action, note)
+    if action == Action.ACCEPTED:  # a console account's name is no one she was told of: the bare step then
+        return at, action, name if event.actor_kind == ActorKind.STAFF else None
+    if action == Action.REASSIGNED and event.from_grid_id is not None \
+            and note == org.grid_label(session, event.from_grid_id):
+        return at, texts.REASSIGNED_WITHIN, note
+    return at, action, note
 
 
 def cancel(conversation: Conversation, arguments: Arguments) -> Reply:

@@ -68,7 +68,8 @@ EVENT_NAMES = {
     "progress": "办理进展",
     "transferred": "转交相关部门办理",
     "returned": "退回社区重新派发",
-    "reassigned": "重新派发办理",
+    "reassigned": "更换办理人员",
+    "reassigned_within": "更换办理人员",
     "paused": "暂停办理",
     "resumed": "恢复办理",
     "resolved": "已办结",
@@ -647,8 +648,7 @@ def appeal_detail(ticket: str, category: str, status: str, content: str, events:
                   department: str | None = None, page: int = 1, now: datetime | None = None) -> str:
     """查询: the appeal with its timeline, staff's notes included; `page` 2 (3, …): its earlier steps; a step of
     another year than `now`'s says its year."""
-    steps = [f"{clock(at, now)} {_event_name(action, category)}{_note(action, note, NOTES_SHOWN)}"
-             for at, action, note in events]
+    steps = [f"{clock(at, now)} {_step(action, note, NOTES_SHOWN, category)}" for at, action, note in events]
     head = (f"诉求 {ticket}\n类别：{_category(category, short=True)}\n状态：{status_name(status, category, department)}\n"
             f"内容：{_excerpt(content)}\n进度：\n")
     return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS, page, ticket=ticket)
@@ -706,8 +706,7 @@ def merged_detail(ticket: str, content: str, target_ticket: str, category: str, 
                   page: int = 1, now: datetime | None = None) -> str:
     """查询 of a merged appeal: the appeal it joined, with that one's steps (not its words, nor staff's notes);
     `page` 2 (3, …): the earlier ones; a step of another year than `now`'s says its year."""
-    steps = [f"{clock(at, now)} {EVENT_NAMES.get(action, action)}{_note(action, note, FOLLOWER_NOTES_SHOWN)}"
-             for at, action, note in events]
+    steps = [f"{clock(at, now)} {_step(action, note, FOLLOWER_NOTES_SHOWN)}" for at, action, note in events]
     head = (f"诉求 {ticket}\n内容：{_excerpt(content)}\n已并入相同诉求 {target_ticket}，一并办理。\n"
             f"{target_ticket}｜{_category(category, short=True)}｜{status_name(status, category, department)}\n进度：\n")
     return within_one_reply(steps, lambda lines: head + lines, EARLIER_STEPS, page, ticket=ticket)
@@ -782,8 +781,25 @@ def _category(category: str, short: bool = False) -> str:
 
 # Notes staff write for the resident; a return's reason is for the community's operators. Residents who
 # follow someone else's appeal see where it went and into what, never what staff wrote about it.
-NOTES_SHOWN = frozenset({"progress", "resolved", "paused", "transferred", "merged", "rejected", "parts_filed"})
+NOTES_SHOWN = frozenset({"progress", "resolved", "paused", "transferred", "merged", "rejected", "parts_filed",
+                         "accepted", "reassigned", "reassigned_within"})
 FOLLOWER_NOTES_SHOWN = frozenset({"transferred", "merged"})
+# A step whose note is part of its sentence, not a remark after it: who took the appeal, or who has it now after a
+# 改派 (handlers.resident._as_told gives the note: the name, or where it went). The followers of a neighbour's appeal
+# read the bare step (EVENT_NAMES): the people handling it are the neighbour's to know.
+REASSIGNED_WITHIN = "reassigned_within"  # taken from its holder, left with its grid: someone else there takes it
+NOTED_STEPS = {
+    "accepted": "工作人员{note}已接单",
+    "reassigned": "改由{note}办理",
+    REASSIGNED_WITHIN: "由{note}另行安排工作人员办理",
+}
+
+
+def _step(action: str, note: str | None, shown: frozenset[str], category: str = "") -> str:
+    """One line of a timeline after its time: what was done, with its note where the reader may see it."""
+    if action in NOTED_STEPS and action in shown and note:
+        return NOTED_STEPS[action].format(note=_excerpt(note))
+    return f"{_event_name(action, category)}{_note(action, note, shown)}"
 
 
 def _note(action: str, note: str | None, shown: frozenset[str]) -> str:

@@ -33,7 +33,7 @@ def test_an_operator_hands_a_returned_appeal_to_another_grid_whose_member_claims
     assert LIU in notices(seeded, "staff_new_appeal", ticket)
     assert notices(seeded, "resident_transferred", ticket) == [RESIDENT]
     assert f"接单成功：{ticket}" in wechat.send(LIU, f"接单 {ticket}")
-    assert "重新派发办理" in wechat.send(RESIDENT, f"查询 {ticket}")
+    assert "改由幸福里社区·第二网格办理" in wechat.send(RESIDENT, f"查询 {ticket}")
 
 
 def test_a_task_moved_to_another_grid_gives_its_new_holder_the_grid_its_building_is_in(wechat, seeded, clock):

@@ -37,7 +37,7 @@ def test_a_grid_member_claims_reports_progress_and_resolves(wechat, seeded, cloc
     assert notices(seeded, "resident_resolved") == ["o1"]
     assert notices(seeded, "staff_taken") == [LI]  # the 网格长 oversees a 抢单 grid: no 已接单 (issue 10, §4)
     timeline = wechat.send("o1", f"查询 {ticket}")
-    assert "状态：已办结" in timeline and "工作人员已接单" in timeline and "办理进展" in timeline
+    assert "状态：已办结" in timeline and "工作人员张伟已接单" in timeline and "办理进展" in timeline
 
 
 def test_a_record_of_last_year_says_its_year_to_staff_too(wechat, seeded, clock):

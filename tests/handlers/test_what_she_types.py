@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from handlers import resident_texts
 from nlp.chatter import Chatter
 from storage.models import Appeal
-from tests.support.personas import NEIGHBOUR, ZHANG
-from tests.support.worker import TICKET, file_and_dispatch
+from tests.support.personas import LI, NEIGHBOUR, OPERATOR, RESIDENT, WANG, ZHANG
+from tests.support.worker import LIFT, TICKET, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -59,3 +59,27 @@ def test_asking_after_a_fix_she_reported_still_chases_it(wechat, seeded, clock):
 @pytest.mark.parametrize("words", ["电梯坏了三天了，怎么还没修好？", "小区门口乱停车，有没有人管？"])
 def test_a_problem_said_with_a_complaint_about_waiting_is_still_filed(wechat, seeded, words):
     assert TICKET.search(wechat.send(NEIGHBOUR, words))
+
+
+def test_her_query_after_a_改派_says_who_took_it_and_who_has_it_now(wechat, seeded, clock):
+    # Each move read "重新派发办理" and each claim "工作人员已接单": three of each, and nothing of who or where.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(WANG, f"改派 {ticket} 李娜，她熟悉情况")
+    wechat.send(LI, f"接单 {ticket}")
+    wechat.send(WANG, f"改派 {ticket} 第一网格")
+    wechat.send(OPERATOR, f"改派 {ticket} 第二网格")
+    steps = wechat.send(RESIDENT, f"查询 {ticket}").split("进度：\n")[1].splitlines()
+    assert [step.split(" ", 2)[2] for step in steps] == [
+        "已受理", "已转交网格员办理", "工作人员张伟已接单", "改由李娜（幸福里社区·第一网格）办理", "工作人员李娜已接单",
+        "由幸福里社区·第一网格另行安排工作人员办理", "改由幸福里社区·第二网格办理"]
+
+
+def test_a_neighbour_following_the_appeal_reads_a_改派_without_the_names(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(NEIGHBOUR, [(LIFT, "回复 1 加入已有诉求"), ("1", f"已加入诉求 {ticket}")])
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(WANG, f"改派 {ticket} 李娜")
+    detail = wechat.send(NEIGHBOUR, f"查询 {ticket}")
+    assert "工作人员已接单" in detail and "更换办理人员" in detail
+    assert "张伟" not in detail and "李娜" not in detail and "重新派发" not in detail
