@@ -307,10 +307,21 @@ def resident_verb_on_task(conversation: Conversation, verb: str, ticket: str) ->
 
 def _ticket_formats(conversation: Conversation, lead: str, ticket: str, **words: str) -> str:
     """`lead` and the commands a member may send on `ticket`; 改派 and 督办 too for the 网格长 and operators."""
-    said = lead.format(ticket=ticket, **words)
+    said = lead.format(ticket=ticket, pause=_pause_line(conversation, ticket).format(ticket=ticket), **words)
     if conversation.staff.role in (StaffRole.GRID_LEADER, StaffRole.OPERATOR):
         said += texts.STAFF_TICKET_UNCLEAR_REASSIGN.format(ticket=ticket)
     return said
+
+
+def _pause_line(conversation: Conversation, ticket: str) -> str:
+    """挂起 for an appeal that may be paused; 恢复 for one paused; nothing for an emergency (never paused). One the
+    member may not read gets 挂起, as any: the hint must not tell of it."""
+    if hidden(conversation, ticket):
+        return texts.STAFF_TICKET_PAUSE
+    appeal = tasks.find(conversation.session, ticket)
+    if appeal.emergency is not None:
+        return ""
+    return texts.STAFF_TICKET_RESUME if appeal.status == AppealStatus.PAUSED else texts.STAFF_TICKET_PAUSE
 
 
 _TICKET_IN_WORDS = re.compile(r"(?<![0-9A-Za-z])[Gg]?\s?(\d{10})(?!\d)")

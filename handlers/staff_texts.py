@@ -1178,8 +1178,11 @@ NO_APPEALS = "您还没有提交过诉求。工作人员发送的文字不登记
 BIND_DONE = ("绑定成功！您的住址：{grid_label} {home}\n"
              "工作人员发送的文字不登记为诉求；发现的问题请发送：上报 内容，登记为本网格诉求。")
 # Words around one ticket that make no command (先挂起 G… 等配件, 转给物业 G…, G… 怎么样了): its commands, to send one.
-STAFF_TICKET_FORMATS = ("查询 {ticket}\n接单 {ticket}\n进展 {ticket} 说明\n办结 {ticket} 说明\n挂起 {ticket} 原因\n"
+# The pause line is the appeal's own: none for an emergency (never paused), 恢复 for one paused already.
+STAFF_TICKET_FORMATS = ("查询 {ticket}\n接单 {ticket}\n进展 {ticket} 说明\n办结 {ticket} 说明\n{pause}"
                         "转办 {ticket} 部门\n退回 {ticket} 原因")
+STAFF_TICKET_PAUSE = "挂起 {ticket} 原因\n"
+STAFF_TICKET_RESUME = "恢复 {ticket}\n"
 STAFF_TICKET_UNCLEAR = "没有看懂要对 {ticket} 做什么，请按下面的格式发送其中一条：\n" + STAFF_TICKET_FORMATS
 # 撤销 G…, 催办 G…, 补充 G…, 评价 G… from staff on a task they may read: a resident's command, not "no such appeal".
 STAFF_RESIDENT_VERB = ("“{verb}”是居民对自己提交的诉求用的，{ticket} 不是您提交的。办理这件请按下面的格式发送其中一条：\n"

@@ -166,6 +166,22 @@ def test_own_words_around_one_ticket_are_answered_with_its_commands_ready_to_sen
     assert appeal(seeded, ticket).status == AppealStatus.DISPATCHED
 
 
+def test_words_around_an_emergencys_ticket_do_not_offer_to_pause_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, "救命 楼下着火了 好多烟")
+    wechat.send(ZHANG, f"接单 {ticket}")
+    reply = wechat.send(ZHANG, f"先挂起 {ticket} 等消防")
+    assert reply.startswith(f"没有看懂要对 {ticket} 做什么") and "挂起" not in reply.split("\n", 1)[1]
+    assert f"办结 {ticket} 说明" in reply and f"转办 {ticket} 部门" in reply
+
+
+def test_words_around_a_paused_ticket_offer_to_resume_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"挂起 {ticket} 等配件")
+    reply = wechat.send(ZHANG, f"配件到了 {ticket}")
+    assert f"\n恢复 {ticket}\n" in reply and f"挂起 {ticket} 原因" not in reply
+
+
 def test_a_grid_leaders_own_words_around_a_ticket_list_reassigning_too(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     reply = say(wechat, WANG, f"盯一下 {ticket}。")
