@@ -36,7 +36,7 @@ from storage.models import (
 from storage.notices import StaffEnrolmentDeclined, StaffEnrolmentRequested, StaffMemberConfirmed
 from storage.queries import Scope
 from storage.roster import within
-from storage.staff import release_leaver
+from storage.staff import rejoining_member, release_leaver
 from storage.telling import tell
 from storage.typed_ids import typed_id
 
@@ -271,10 +271,14 @@ def confirm(session: Session, enrolment: Enrolment, now: datetime, by: Staff | N
     if not _decide(session, enrolment, EnrolmentStatus.CONFIRMED, now, by):
         session.refresh(enrolment)
         return confirm(session, enrolment, now, by)  # decided by someone else a moment ago
-    if member is not None:  # disabled earlier: their row keeps their name for the trail, the account binds anew
-        release_leaver(session, member)
-    member = Staff(openid=resident.openid, created_at=now)
-    session.add(member)
+    returning = rejoining_member(session, resident.openid, enrolment.role)
+    if returning is not None:  # one of the community's own, disabled earlier: the same person, her points kept
+        member = returning
+    else:
+        if member is not None:  # disabled staff: their row keeps their name for the trail, the account binds anew
+            release_leaver(session, member)
+        member = Staff(openid=resident.openid, created_at=now)
+        session.add(member)
     member.name, member.role, member.organisation = enrolment.name, enrolment.role, enrolment.organisation
     member.grid_id, member.community_id = enrolment.grid_id, enrolment.community_id
     member.building_id, member.unit_id = enrolment.building_id, enrolment.unit_id

@@ -419,7 +419,7 @@ def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> 
     )
     if claimed.rowcount != 1:
         raise NotFound("invite code")
-    staff = staff_by_openid(session, openid)
+    staff = rejoining_member(session, openid, invite.role) or staff_by_openid(session, openid)
     if staff is not None and not staff.active:
         release_leaver(session, staff)
         staff = None
@@ -445,6 +445,17 @@ def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> 
     invite.used_by_staff_id = staff.id
     session.flush()
     return staff
+
+
+def rejoining_member(session: Session, openid: str, role: str) -> Staff | None:
+    """The row of one of the community's own people (volunteer, party member, lead) who was disabled and now joins
+    again as one of them (报名, 报到 or 认证) from the same WeChat account: active again, so that she is the same
+    person, with her points and history; None for anyone else (a leaver's row then lets go of the account)."""
+    member = staff_by_openid(session, openid)
+    if member is None or member.active or member.role not in COMMUNITY_ROLES or role not in COMMUNITY_ROLES:
+        return None
+    member.active, member.disabled_at = True, None
+    return member
 
 
 def release_leaver(session: Session, member: Staff) -> None:

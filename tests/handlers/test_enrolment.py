@@ -4,10 +4,10 @@ and the operator's 报到待确认 / 确认报到 making the resident a member o
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from handlers import community_texts, staff_texts
-from storage import enrolments, residents, roster
+from storage import enrolments, points, residents, roster
 from storage.models import Community, Enrolment, EnrolmentStatus, Resident, Staff, StaffRole
 from tests.support.database import notices, worded
 from tests.support.personas import BUILDING_LEAD, NEXT_DOOR, OPERATOR, PARTY_MEMBER, RESIDENT, ZHANG
@@ -148,12 +148,13 @@ def test_of_two_requests_at_once_one_is_stored(seeded, clock):
         assert len(session.scalars(select(Enrolment)).all()) == 1
 
 
-def test_a_member_who_left_and_enrols_again_is_a_new_member_and_the_old_record_keeps_its_name(
+def test_a_member_who_left_and_enrols_again_is_the_same_person_with_her_points_and_history(
         wechat, seeded, clock):
     enrol(wechat)
     wechat.send(OPERATOR, "确认报到 刘芳")
     first = member(seeded, RESIDENT)
     with seeded.transaction() as session:
+        points.grant(session, first.id, "notice_relayed", points.Source(), clock())
         roster.disable(session, session.get_one(Staff, first.id), None, clock(), ())
     clock.advance(days=30)
     wechat.dialog(RESIDENT, [("志愿者报名", "欢迎志愿者报名"), ("刘芳", "志愿服务队或工作单位"),
@@ -162,10 +163,10 @@ def test_a_member_who_left_and_enrols_again_is_a_new_member_and_the_old_record_k
     assert wechat.send(OPERATOR, f"确认报到 {number}") == staff_texts.ENROLMENT_CONFIRMED.format(
         name="刘芳", role="志愿者", number=number)
     again = member(seeded, RESIDENT)
-    assert again.id != first.id and again.role == StaffRole.VOLUNTEER and again.active
+    assert (again.id, again.role, again.active, again.disabled_at) == (first.id, StaffRole.VOLUNTEER, True, None)
     with seeded.transaction() as session:
-        old = session.get_one(Staff, first.id)
-        assert (old.name, old.role, old.openid, old.active) == ("刘芳", StaffRole.PARTY_MEMBER, None, False)
+        assert points.balance(session, again.id) == 1
+        assert session.scalars(select(func.count()).select_from(Staff).where(Staff.name == "刘芳")).one() == 1
 
 
 def test_the_operator_lists_and_confirms_and_the_member_is_told_what_they_can_do(wechat, seeded):

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers import community_texts, staff_texts
+from storage import points
 from storage.models import Staff, StaffInvite, StaffRole, Unit, Wish, WishStatus
 from tests.support.cli import ok, refused
 from tests.support.personas import PARTY_MEMBER, VOLUNTEER, WANG, ZHANG
@@ -96,3 +97,19 @@ def test_a_volunteer_bound_as_a_grid_member_gives_back_the_tasks_they_could_no_l
     with seeded.transaction() as session:
         assert session.scalars(select(Wish.status).where(Wish.code == wish)).one() == WishStatus.OPEN
     assert "领单成功" in wechat.send(PARTY_MEMBER, f"领单 {wish}")
+
+
+def test_a_volunteer_who_left_and_is_invited_again_is_the_same_person_with_her_points(gridbot, wechat, seeded, clock):
+    code = SENT_CODE.search(ok(gridbot("invite", "--role", "志愿者", "--building", HOME, "--name", "钱芳"))).group(1)
+    wechat.send(INVITED, f"认证 {code}")
+    with seeded.transaction() as session:
+        first = session.scalars(select(Staff).where(Staff.openid == INVITED)).one()
+        points.grant(session, first.id, "notice_relayed", points.Source(), clock())
+    ok(gridbot("staff", "disable", str(first.id)))
+    clock.advance(days=1)
+    code = SENT_CODE.search(ok(gridbot("invite", "--role", "志愿者", "--building", HOME, "--name", "钱芳"))).group(1)
+    assert wechat.send(INVITED, f"认证 {code}").startswith("认证成功")
+    with seeded.transaction() as session:
+        again = session.scalars(select(Staff).where(Staff.openid == INVITED)).one()
+        assert (again.id, again.active) == (first.id, True)
+        assert points.balance(session, again.id) == 1
