@@ -461,7 +461,26 @@ def test_a_file_over_the_bound_is_refused_politely_and_unread(app, store, monkey
 
     refused = upload(person, NEW_GRID_FILE + "幸福街道,幸福里社区,第三网格,新苑,11号楼,\n" * 40)
 
-    assert refused.status_code == 413 and "文件太大" in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 413 and "文件太大（最多 5 MB、20,000 行数据）" in page
+    assert "按社区拆成几个文件" in page and "gridbot import org 文件名" in page
+    assert counts(store) == before
+
+
+def test_a_small_upload_of_more_parts_than_a_form_takes_names_that_bound_not_the_size(app, store):
+    from bot.web.console.guard import FORM_MAX_FIELDS
+
+    person = logged_in(app, "admin")
+    before = counts(store)
+    data = {"file": (io.BytesIO(NEW_GRID_FILE.encode()), "组织架构.csv"), "csrf_token": token(person)}
+    data.update({f"extra{number}": "x" for number in range(FORM_MAX_FIELDS)})
+
+    refused = person.client.post("/console/org/import", data=data, content_type="multipart/form-data")
+
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 413 and "文件太大" not in page
+    assert f"最多 {FORM_MAX_FIELDS:,} 个部分" in page and "只选择一个" in page
+    assert "按社区拆成几个文件" in page and "20,000 行" in page
     assert counts(store) == before
 
 

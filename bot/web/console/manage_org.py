@@ -30,7 +30,15 @@ from sqlalchemy.orm import Session
 from bot.posters import poster_name, write_poster
 from bot.sheets.org import OrgFileError, OrgFileTooLong, read_org_data, write_org_rows
 from bot.web.console import texts
-from bot.web.console.guard import accepts_upload, blueprint, in_scope_or_404, login_required, runtime, streets_apart
+from bot.web.console.guard import (
+    FORM_MAX_FIELDS,
+    accepts_upload,
+    blueprint,
+    in_scope_or_404,
+    login_required,
+    runtime,
+    streets_apart,
+)
 from bot.web.console.helpers import attachment
 from bot.wechat.api import WeChatAPI, WeChatAPIError
 from handlers import operator_texts, staff_texts
@@ -122,8 +130,12 @@ def org_export() -> Response:
 
 
 def _file_too_big() -> tuple[str, int]:
-    """An organisation file over the bound: refused unread, in Chinese."""
-    return _refused(texts.ORG_IMPORT_TOO_BIG.format(megabytes=_megabytes()), status=413)
+    """An organisation upload refused unread, in Chinese, naming the bound it passed: the file's size and rows, or
+    (a body within the size) the form's parts, which Werkzeug refuses with the same 413."""
+    if request.content_length is not None and request.content_length <= (request.max_content_length or 0):
+        return _refused(texts.ORG_IMPORT_TOO_MANY_PARTS.format(parts=FORM_MAX_FIELDS, megabytes=_megabytes(),
+                                                               rows=ORG_FILE_MAX_ROWS), status=413)
+    return _refused(texts.ORG_IMPORT_TOO_BIG.format(megabytes=_megabytes(), rows=ORG_FILE_MAX_ROWS), status=413)
 
 
 @blueprint.post("/org/import")

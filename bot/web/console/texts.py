@@ -249,7 +249,13 @@ ORG_IMPORT_HINT = ("上传与 gridbot import org 相同的表格（.xlsx 或 CSV
 ORG_IMPORT_STREET_HINT = "您只能导入“{street}”的组织架构。"
 ORG_IMPORT_FILE = "选择文件（最大 {megabytes} MB、{rows:,} 行）"
 ORG_IMPORT_PREVIEW = "预览"
-ORG_IMPORT_TOO_BIG = "文件太大（最多 {megabytes} MB），没有导入。请拆分后分批导入。"
+ORG_IMPORT_SPLIT = ("请按社区拆成几个文件（每个不超过 {megabytes} MB、{rows:,} 行数据），分别上传预览、导入；"
+                    "或请系统管理员在服务器上用命令行导入整份文件：gridbot import org 文件名")
+ORG_IMPORT_TOO_BIG = "文件太大（最多 {megabytes} MB、{rows:,} 行数据），没有导入。" + ORG_IMPORT_SPLIT
+# A body within the file's bound refused all the same: more parts than any form has, or a file sent as a plain field.
+ORG_IMPORT_TOO_MANY_PARTS = ("这次上传的不是一个表格文件，没有导入：文件本身不大，但这一页一次只收一个文件，"
+                             "整个表单最多 {parts:,} 个部分，这次超过了。请在“导入组织架构”里只选择一个 .xlsx 或 CSV 文件，"
+                             "再点“预览”。台账太长时，" + ORG_IMPORT_SPLIT)
 ORG_IMPORT_NO_FILE = "请先选择要上传的文件。"
 ORG_IMPORT_EMPTY = "文件“{name}”只有表头，没有数据行，没有导入任何数据。"
 ORG_IMPORT_TOO_MANY_ROWS = ("文件“{name}”超过 {limit:,} 行数据，控制台一次最多预览和导入 {limit:,} 行，没有导入任何数据。"
