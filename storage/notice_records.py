@@ -69,6 +69,9 @@ class Progress:
     recipients_forgotten: bool = False  # the row per recipient is gone (GRIDBOT_NOTICE_KEEP_DAYS); the counts stay
     next_due: datetime | None = None  # when its first waiting chunk goes: later than send_at when quota put it off
     created_at: datetime | None = None  # when it was written (its number's day): `notice list --until` pages by it
+    cancelled_at: datetime | None = None
+    cancelled_by: str = ""  # the console account's name that cancelled it; "" from the CLI or before it was kept
+    cancelled_by_login: str | None = None  # from the CLI: the server login that ran `gridbot notice cancel`
 
     @property
     def pending(self) -> int:
@@ -131,7 +134,8 @@ def progress(session: Session, notice: Broadcast) -> Progress:
         notice.author_login, notice.tally is not None,
         session.scalar(select(func.min(BroadcastChunk.due_at)).where(BroadcastChunk.broadcast_id == notice.id,
                                                                      BroadcastChunk.status == ChunkStatus.PENDING)),
-        notice.created_at)
+        notice.created_at, notice.cancelled_at, _console_name(session, notice.cancelled_by_console_user_id),
+        notice.cancelled_by_login)
 
 
 def _outcomes(session: Session, notice: Broadcast) -> list[tuple[str | None, str, str | None, int]]:
@@ -173,11 +177,16 @@ def forget_recipients(session: Session, before: datetime, limit: int = FORGET_BA
 
 def _author(session: Session, notice: Broadcast) -> str:
     if notice.author_console_user_id is not None:
-        return session.scalar(select(ConsoleUser.display_name)
-                              .where(ConsoleUser.id == notice.author_console_user_id)) or ""
+        return _console_name(session, notice.author_console_user_id)
     if notice.author_staff_id is not None:
         return session.scalar(select(Staff.name).where(Staff.id == notice.author_staff_id)) or ""
     return ""
+
+
+def _console_name(session: Session, user_id: int | None) -> str:
+    if user_id is None:
+        return ""
+    return session.scalar(select(ConsoleUser.display_name).where(ConsoleUser.id == user_id)) or ""
 
 
 @dataclass(frozen=True)
@@ -249,10 +258,22 @@ def latest(session: Session, limit: int = 50, since: datetime | None = None,
     return [progress(session, notice) for notice in notices]
 
 
-def cancel(session: Session, notice: Broadcast, now: datetime) -> int:
-    """Stop a notice: what is not handed to WeChat yet never will be (a chunk under way finishes). Returns how many
-    recipients will not get it; NotAllowed("finished") once it is done or cancelled."""
-    if notice.state in (NoticeState.DONE, NoticeState.CANCELLED):
+@dataclass(frozen=True)
+class Canceller:
+    """Who stops a notice, kept on it as its author is: a console account, or the server login that ran
+    `gridbot notice cancel`."""
+
+    console_user_id: int | None = None
+    login: str | None = None
+
+
+def cancel(session: Session, notice: Broadcast, now: datetime, by: Canceller | None = None) -> int:
+    """Stop a notice: what is not handed to WeChat yet never will be (a chunk under way finishes), and who stopped it
+    is kept. Returns how many recipients will not get it; NotAllowed("finished") once it is done,
+    NotAllowed("cancelled") once cancelled (nothing changes: a second cancel finds the first)."""
+    if notice.state == NoticeState.CANCELLED:
+        raise NotAllowed("cancelled")
+    if notice.state == NoticeState.DONE:
         raise NotAllowed("finished")
     waiting = select(BroadcastChunk.id).where(BroadcastChunk.broadcast_id == notice.id,
                                               BroadcastChunk.status.in_((ChunkStatus.PENDING, ChunkStatus.QUEUED)))
@@ -265,6 +286,8 @@ def cancel(session: Session, notice: Broadcast, now: datetime) -> int:
                                          BroadcastRecipient.status == RecipientStatus.PENDING)
         .values(status=RecipientStatus.SKIPPED, reason=CANCELLED_REASON)).rowcount
     notice.state, notice.cancelled_at = NoticeState.CANCELLED, now
+    if by is not None:
+        notice.cancelled_by_console_user_id, notice.cancelled_by_login = by.console_user_id, (by.login or "")[:64] or None
     return stopped
 
 

@@ -19,12 +19,18 @@ NEEDS_YES = "没有终端可以确认：请先看过预览（不加 --yes 在终
 STORED = "通知 {number} 已保存，worker 会按计划发送。查看进度：gridbot notice status {number} --watch"
 PREVIEW_HEADING = "通知预览："
 UNKNOWN_NOTICE = "没有编号为 {number} 的通知。用 gridbot notice list 查看已有的通知。"
-ALREADY_FINISHED = "通知 {number} 的状态是“{state}”，不能再撤销。"
 # A notice all handed to WeChat: text mass sends and template messages cannot be deleted (mass/delete takes only
 # articles and videos), so what is left to a clerk is a correction.
 ALREADY_SENT = ("通知 {number} 已全部交给微信，不能再撤销：已发出的消息无法收回。内容有误请另发一条更正通知"
                 "（同样的范围，内容以“更正：”开头写明正确的内容）。")
-CANCELLED = "通知 {number} 已撤销：{count} 人不会再收到（已交给微信的部分无法收回）。"
+CANCELLED = "通知 {number} 已撤销：{count} 人不会再收到。"
+# WeChat keeps what it was handed: a text mass send or a template message cannot be called back from the phones.
+CANCELLED_SENT = ("已经发出的 {sent} 人已收到，微信上的消息无法收回；内容有误请另发一条更正通知"
+                  "（同样的范围，内容以“更正：”开头写明正确的内容）。")
+CANCELLED_UNDER_WAY = "正在交给微信的 {count} 人这一批会发完。"
+ALREADY_CANCELLED = "通知 {number} 已于 {at}（北京时间）撤销过{by}，这次没有改动。"
+CANCELLED_LINE = "撤销：{at}（北京时间）{by}"
+CANCELLED_BY = "，撤销人：{who}"
 NO_NOTICES = "还没有通知。"
 NO_NOTICES_DATED = "这段时间没有创建过通知。"
 BAD_DAY = "{option} 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
@@ -72,6 +78,9 @@ def status_lines(shown: Progress) -> list[str]:
         lines.append(scheduled_line(shown.send_at, shown.next_due))
     if shown.author or shown.author_login:
         lines.append(f"发布人：{shown.author or AUTHOR_LOGIN.format(login=shown.author_login)}")
+    if shown.cancelled_at is not None:
+        lines.append(CANCELLED_LINE.format(at=f"{shown.cancelled_at.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}",
+                                           by=canceller(shown)))
     if shown.confirmed_by_building_leads:
         lines.append(f"楼长已转达：{shown.confirmed_by_building_leads}")
     if shown.waiting_reason:
@@ -103,3 +112,26 @@ def more_before(limit: int, oldest: datetime) -> str:
 def more_in_period(limit: int) -> str:
     """Under a period's notices when it holds more than are listed."""
     return f"这段时间的通知超过 {limit} 条，只列出了最近的 {limit} 条：请用 --since 和 --until 缩短时间段。"
+
+
+def canceller(shown: Progress) -> str:
+    """"，撤销人：…" for a notice cancelled by a console account or at the command line; "" when nobody was kept."""
+    who = shown.cancelled_by or (AUTHOR_LOGIN.format(login=shown.cancelled_by_login) if shown.cancelled_by_login
+                                 else "")
+    return CANCELLED_BY.format(who=who) if who else ""
+
+
+def cancelled(shown: Progress, stopped: int) -> str:
+    """What `gridbot notice cancel` did: how many will not get it, and how many had it already (not recalled)."""
+    line = CANCELLED.format(number=shown.number, count=stopped)
+    if shown.pending:
+        line += CANCELLED_UNDER_WAY.format(count=shown.pending)
+    if shown.sent:
+        line += CANCELLED_SENT.format(sent=shown.sent)
+    return line
+
+
+def already_cancelled(shown: Progress) -> str:
+    """A second `gridbot notice cancel`: when and by whom the first one stopped it."""
+    at = shown.cancelled_at.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M") if shown.cancelled_at else "之前"
+    return ALREADY_CANCELLED.format(number=shown.number, at=at, by=canceller(shown))

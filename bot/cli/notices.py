@@ -189,8 +189,8 @@ def notice_list(since: date | None, until: date | None, as_json: bool) -> None:
 @click.argument("number")
 @click.pass_obj
 def notice_cancel(clock: Clock | None, number: str) -> None:
-    """Stop a notice: nobody who has not got it yet will (what WeChat already has cannot be called back)."""
-    from handlers.notice_texts import STATE_NAMES
+    """Stop a notice: nobody who has not got it yet will (what WeChat already has cannot be called back). Who ran it
+    is kept on the notice; a notice cancelled already is left as it is, and said so."""
     from storage import notice_records
     from storage.errors import NotAllowed, NotFound
     from storage.models import NoticeState
@@ -198,13 +198,17 @@ def notice_cancel(clock: Clock | None, number: str) -> None:
     with operator_transaction() as session:
         try:
             notice = notice_records.find(session, number)
-            count = notice_records.cancel(session, notice, (clock or now_utc)())
+            count = notice_records.cancel(session, notice, (clock or now_utc)(),
+                                          notice_records.Canceller(login=getpass.getuser()))
         except NotFound:
             fail(texts.UNKNOWN_NOTICE.format(number=number))
         except NotAllowed:
-            finished = texts.ALREADY_SENT if notice.state == NoticeState.DONE else texts.ALREADY_FINISHED
-            fail(finished.format(number=notice.number, state=STATE_NAMES[notice.state]))
-    click.echo(texts.CANCELLED.format(number=notice.number, count=count))
+            if notice.state == NoticeState.CANCELLED:
+                click.echo(texts.already_cancelled(notice_records.progress(session, notice)))
+                return
+            fail(texts.ALREADY_SENT.format(number=notice.number))
+        shown = notice_records.progress(session, notice)
+    click.echo(texts.cancelled(shown, count))
 
 
 COMMANDS = (notice_group,)

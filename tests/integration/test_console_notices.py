@@ -534,17 +534,36 @@ def test_a_failed_recipients_reason_is_shown_in_chinese(app, runtime, numbers, r
     assert page.count(shown) == GRID_REACH and recorded not in page
 
 
-def test_cancel_stops_every_pending_recipient_and_refuses_a_second_time(app, runtime, numbers):
+def test_cancel_stops_every_pending_recipient_in_the_operators_name_and_a_second_click_finds_it(app, runtime,
+                                                                                               numbers, clock):
     person = logged_in(app, "xingfuli")
     number = numbers["XFL"]
     response = person.client.post(f"/console/notices/{number}/cancel", data={"csrf_token": person.token("/console/")})
     assert response.status_code == 302
     page = person.get(response.headers["Location"]).get_data(as_text=True)
-    assert f"{GRID_REACH} 人不会再收到" in page and "通知已撤销" in page and 'data-done="1"' in page
+    assert f"通知已撤销：{GRID_REACH} 人不会再收到。" in page and 'data-done="1"' in page and "已收到" not in page
     shown = progress(runtime, number)
     assert (shown.state, shown.pending, shown.skipped) == ("cancelled", 0, GRID_REACH)
+    at = clock().astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+    name = ACCOUNTS["xingfuli"][2]
+    assert f'<dd id="notice-cancelled">{at} {name}</dd>' in page
     again = person.client.post(f"/console/notices/{number}/cancel", data={"csrf_token": person.token("/console/")})
-    assert again.status_code == 409 and "这条通知的状态是“已撤销”，没有待发的部分，不能撤销。" in again.get_data(as_text=True)
+    assert again.status_code == 302
+    assert f"这条通知已于 {at} 撤销过（{name}），这次没有改动。" in person.get(again.headers["Location"]).get_data(as_text=True)
+    assert progress(runtime, number).skipped == GRID_REACH
+
+
+def test_cancelling_a_notice_partly_sent_says_those_who_have_it_keep_it(app, runtime, numbers):
+    number = numbers["XFL"]
+    with runtime.database.transaction() as session:  # two have it; the rest wait for tomorrow's quota
+        notice = notice_records.find(session, number)
+        first_two = select(BroadcastRecipient.id).where(BroadcastRecipient.broadcast_id == notice.id).limit(2)
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id.in_(first_two.scalar_subquery()))
+                        .values(status=RecipientStatus.SENT))
+    person = logged_in(app, "street")
+    response = person.client.post(f"/console/notices/{number}/cancel", data={"csrf_token": person.token("/console/")})
+    page = person.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"通知已撤销：{GRID_REACH - 2} 人不会再收到。已经发出的 2 人已收到，微信上的消息无法收回" in page
 
 
 def test_a_delivered_notice_cannot_be_cancelled(app, runtime, worker_runtime, fake_wechat, numbers):

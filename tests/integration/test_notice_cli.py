@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import re
 from datetime import datetime, timedelta
@@ -12,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from bot.cli.gridbot import main
 from storage import notice_records
-from storage.models import Broadcast, NoticeState, Resident
+from storage.models import Broadcast, BroadcastRecipient, NoticeState, RecipientStatus, Resident
 from storage.tickets import LOCAL_ZONE
 from tests.support.personas import NEIGHBOUR
 from tests.support.worker import work
@@ -131,6 +132,24 @@ def test_cancelling_a_notice_all_handed_to_wechat_says_to_send_a_correction(seed
     assert refused.exit_code == 1 and "已发出的消息无法收回" in refused.output and "更正通知" in refused.output
 
 
+def test_cancelling_a_notice_partly_sent_says_who_has_it_already_and_that_wechat_cannot_recall_it(
+        seeded, database_url, clock):
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "周六上午9点停水", "--yes")
+    number = NUMBER.search(sent.output).group(0)
+    with seeded.transaction() as session:  # two of the five have it; the rest wait (quota, quiet hours)
+        notice = notice_records.find(session, number)
+        first_two = select(BroadcastRecipient.id).where(BroadcastRecipient.broadcast_id == notice.id).limit(2)
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id.in_(first_two.scalar_subquery()))
+                        .values(status=RecipientStatus.SENT))
+        session.execute(update(Broadcast).where(Broadcast.id == notice.id).values(state=NoticeState.SENDING))
+
+    cancelled = gridbot(database_url, clock, "notice", "cancel", number)
+
+    assert cancelled.exit_code == 0, cancelled.output
+    assert cancelled.output.strip() == (f"通知 {number} 已撤销：3 人不会再收到。已经发出的 2 人已收到，微信上的消息无法收回；"
+                                        "内容有误请另发一条更正通知（同样的范围，内容以“更正：”开头写明正确的内容）。")
+
+
 def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
     sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "下周一停车场划线",
                    "--at", "2026-11-23 09:00", "--yes")
@@ -138,10 +157,14 @@ def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
     assert "发送时间：2026-11-23 09:00" in sent.output
     assert "定时发送：2026-11-23 09:00（北京时间）" in gridbot(database_url, clock, "notice", "status", number).output
     cancelled = gridbot(database_url, clock, "notice", "cancel", number)
-    assert cancelled.exit_code == 0 and "5 人不会再收到" in cancelled.output
+    assert cancelled.exit_code == 0 and cancelled.output.strip() == f"通知 {number} 已撤销：5 人不会再收到。"
+    at = clock().astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+    login = getpass.getuser()
     again = gridbot(database_url, clock, "notice", "cancel", number)
-    assert again.exit_code == 1 and again.output.strip() == f"通知 {number} 的状态是“已撤销”，不能再撤销。"
-    assert "按渠道：还没有发出" in gridbot(database_url, clock, "notice", "status", number).output
+    assert again.exit_code == 0, again.output
+    assert again.output.strip() == f"通知 {number} 已于 {at}（北京时间）撤销过，撤销人：命令行 {login}，这次没有改动。"
+    status = gridbot(database_url, clock, "notice", "status", number).output
+    assert "按渠道：还没有发出" in status and f"撤销：{at}（北京时间），撤销人：命令行 {login}" in status
     assert "没有编号" in gridbot(database_url, clock, "notice", "status", "N2611229999").output
 
 

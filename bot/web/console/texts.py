@@ -413,7 +413,12 @@ NOTICE_REACH_CALLS = "{channel} {count} 次"
 NOTICE_SEND_AT = "发送时间：{at}"
 NOTICE_SEND_NOW = "确认后立即发送。"
 NOTICE_STORED = {"sent": "通知已保存，正在按计划发送。", "again": "这条通知已经发送过了，没有重复发送。",
-                 "cancelled": "通知已撤销：{count} 人不会再收到（已交给微信的部分无法收回）。"}
+                 "cancelled": "通知已撤销：{count} 人不会再收到。",
+                 "cancelled_before": "这条通知已于 {at} 撤销过{by}，这次没有改动。"}
+# WeChat keeps what it was handed: a text mass send or a template message cannot be called back from the phones.
+NOTICE_CANCELLED_SENT = ("已经发出的 {sent} 人已收到，微信上的消息无法收回；内容有误请另发一条更正通知"
+                         "（同样的范围，内容以“更正：”开头写明正确的内容）。")
+NOTICE_CANCELLED_FACT = "撤销"
 NOTICE_DRIFTED = "发送对象和预览时相比变化较大（预览时 {before} 人，现在 {after} 人），通知没有发送。请核对下面的新预览后再确认。"
 NOTICE_IN_PROGRESS = "这条通知正在保存，请不要重复提交。稍后在通知列表里查看。"
 NOTICE_ONCE_MISSING = "这个发送表单不完整，通知没有发送。请重新预览后再确认。"
