@@ -13,11 +13,12 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import recognise_emergency
+from nlp.complaints import without_details
 from nlp.similarity import is_repeat
 from storage import appeals, building_leads, org
 from storage.errors import NotAllowed
 from storage.limits import TextField, excess
-from storage.models import Staff
+from storage.models import Staff, Unit
 
 
 def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Reply:
@@ -61,6 +62,8 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
         return refused
     # A neighbour's complaint about staff is one like a resident's: the accused must not get its card.
     complaint = complaining.complaint_in(conversation, home.grid_id, problem)
+    if without_details(problem, complaint.names if complaint else ()):  # 代报 2单元 投诉网格员张伟: what happened?
+        return Reply(texts.daibao_complaint_details(_as_typed(conversation, home)))
     result = complaining.AS_COMPLAINT if complaint else understanding.classifier.classify(problem)
     intake = understanding.intake(problem, result, Kind.TEXT, dict(conversation.inbound.raw))
     filed = building_leads.file_for_neighbour(session, member, conversation.sender.id, home, intake,
@@ -93,6 +96,14 @@ def _home_and_problem(conversation: Conversation, member: Staff, words: str) -> 
         if recognise_emergency(conversation.understanding.taxonomy, words) is None:
             raise
         return building_leads.whole_building(conversation.session, member), words.strip()
+
+
+def _as_typed(conversation: Conversation, home: building_leads.Home) -> str:
+    """The neighbour's home as a 代报 names it again: the 门牌, else the unit (2单元)."""
+    if home.door:
+        return home.door
+    unit = conversation.session.get(Unit, home.unit_id) if home.unit_id is not None else None
+    return unit.name if unit is not None else ""
 
 
 def _unit_names(conversation: Conversation) -> list[str]:

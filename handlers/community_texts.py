@@ -27,6 +27,9 @@ DAIBAO_EMERGENCY_FILED_NOBODY = ("已为邻居（{home}）代报，登记为紧�
 DAIBAO_ALREADY = ("您已为邻居（{home}）代报过“{content}”，编号 {ticket}，正在办理，这次没有重复登记。"
                   "回复“查询 {ticket}”可查看进度；邻居有新情况，请说明与之前不同的地方。")
 DAIBAO_COMPLAINT_HANDLED_BY = "邻居的投诉由被投诉人的上级（{who}）处理，被投诉的工作人员看不到这条投诉。"
+# Only that the neighbour wants to complain (代报 2单元 投诉网格员张伟): what happened is asked for, as of a resident.
+DAIBAO_COMPLAINT_DETAILS = ("没有登记：请写明邻居要投诉谁（姓名或职务，或物业）和发生了什么事，例如：代报 {home} 投诉网格员张伟，"
+                            "上门态度很差还骂人。投诉工作人员的，由其上级处理，被投诉人看不到。")
 DAIBAO_UNKNOWN_HOME = ("“{typed}”不是本楼的单元，也不像门牌（需含数字，如 3-2-501）。"
                        "请按“代报 单元或门牌 内容”发送，例如：代报 {example} 楼道灯不亮。")
 DAIBAO_UNITS = "本楼的单元：{units}。"
@@ -124,6 +127,11 @@ def other_building(typed: str, building: str) -> str:
     """A 门牌 of another building: not filed at the reporter's, where nobody would find the neighbour."""
     shown = typed if len(typed) <= TYPED_SHOWN else typed[:TYPED_SHOWN] + "…"
     return DAIBAO_OTHER_BUILDING.format(typed=shown, building=building)
+
+
+def daibao_complaint_details(home: str) -> str:
+    """A 代报 that only says the neighbour wants to complain: who and what happened, asked for with an example."""
+    return DAIBAO_COMPLAINT_DETAILS.format(home=home or "2单元")
 
 
 def nothing(units: list[str]) -> str:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.worker import schedule
-from handlers import resident_texts
+from handlers import community_texts, resident_texts
 from storage import complaints, dispatch, supervision
 from storage.models import Appeal, AppealStatus, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
@@ -265,3 +265,12 @@ def test_a_complaint_without_whom_or_what_is_asked_for_both_and_nothing_is_filed
         assert session.scalars(select(Appeal)).all() == []
     reply, _ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
     assert "类别：投诉工作人员" in reply
+
+
+@pytest.mark.parametrize("said", ["代报 2单元 投诉网格员张伟", "代报 2单元 投诉网格员", "代报 2单元 我要投诉物业"])
+def test_a_building_leads_report_of_a_complaint_without_what_happened_is_asked_for_it_and_nothing_is_filed(
+        wechat, seeded, said):
+    assert wechat.send(BUILDING_LEAD, said) == community_texts.daibao_complaint_details("2单元")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+    assert "类别：投诉工作人员" in wechat.send(BUILDING_LEAD, "代报 2单元 投诉网格员张伟，上门态度很差还骂人")
