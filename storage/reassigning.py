@@ -43,7 +43,7 @@ from storage.models import (
     StaffRole,
 )
 from storage.notices import OPERATOR_CARD, ResidentTransferred, StaffReassigned
-from storage.tasks import MOVES, filed_by, held, told_within_the_hour
+from storage.tasks import MOVES, filed_by, held, team_waiting, told_within_the_hour
 from storage.telling import tell, tell_resident_and_followers
 
 REASSIGNABLE = (AppealStatus.RETURNED, AppealStatus.DISPATCHED, AppealStatus.ACCEPTED, AppealStatus.PAUSED)
@@ -161,6 +161,10 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     to = _member_label(session, member) if member is not None else department or org.grid_label(session, grid.id)
     old, holder, left = AppealStatus(appeal.status), appeal.assignee_staff_id, appeal.grid_id
     told = told_within_the_hour(session, appeal, now, MOVES)  # the resident: not of every move back and forth
+    # A card still waiting for anyone of a team to claim it: each of them would go on to 接单 (a 督办 may just have
+    # pressed them to), so they hear where it went, as a colleague's claim tells them.
+    waited_on = team_waiting(session, appeal, now) if tell_holder and holder is None and old == AppealStatus.DISPATCHED \
+        else []
     # Taken from its holder and left where it was (a holder moved away, a leaver, 改派 to its own grid): the
     # resident hears that someone else there will take it, not that it was transferred to where it always was.
     again = member is None and left == grid.id and appeal.department == department
@@ -171,7 +175,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
            actor=actor_of(by) if by is not None else Actor(unattended), note=to, from_grid_id=left,
            from_staff_id=holder_before(holder))
     stood_in = _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive, stand_in,
-                     told, again, reason)
+                     told, again, reason, waited_on)
     return Reassigned(appeal, to, _on_leave(member, now), not stood_in and waiting_for_nobody(session, appeal),
                       stood_in, not told, person=member is not None)
 
@@ -233,10 +237,10 @@ _MOVES = (str(Action.ACCEPTED), str(Action.REASSIGNED), str(Action.TRANSFERRED))
 
 def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | None, by: Manager | None, to: str,
           now: datetime, sensitive: Collection[str], stand_in: bool, told: bool, again: bool = False,
-          reason: str | None = None) -> str:
-    """Tell the new holders, the former one and the resident (`told`: within storage.tasks.MOVES' hourly count;
-    `again`: handed back to where it was, not sent elsewhere); returns the level whose operators stood in ("" for
-    none): a task handed back (`stand_in`: a leaver's, a departed member's after 不满意) to a grid with nobody bound
+          reason: str | None = None, waited_on: Collection[Staff] = ()) -> str:
+    """Tell the new holders, the former one (or the team whose card `waited_on` a claim) and the resident (`told`:
+    within storage.tasks.MOVES' hourly count; `again`: handed back to where it was, not sent elsewhere); returns
+    the level whose operators stood in ("" for none): a task handed back (`stand_in`: a leaver's, a departed member's after 不满意) to a grid with nobody bound
     goes to them, as a dispatch's card does (storage.dispatch.stand_ins), while whoever moved it there by hand
     (改派, a building's move, `staff disable --to`) is told nobody got it."""
     about = complaints.accused(session, appeal.id)
@@ -259,9 +263,13 @@ def _tell(session: Session, appeal: Appeal, member: Staff | None, holder: int | 
         tell(session, receiver.openid, replace(card, receiver=OPERATOR_CARD) if whom else card, now, appeal=appeal)
     previous = session.get(Staff, holder) if holder is not None else None
     moved_own = by is not None and previous is not None and staff_id_of(by) == previous.id  # they know: they did it
+    who = name_of(by) if by is not None else "街道"
     if previous is not None and previous not in receivers and not moved_own:
-        who = name_of(by) if by is not None else "街道"
         tell(session, previous.openid, StaffReassigned(ticket=appeal.ticket, by=who, to=to), now, appeal=appeal)
+    kept = {person.id for person in receivers} | {staff_id_of(by) if by is not None else None}
+    for person in waited_on:
+        if person.id not in kept and person.openid:
+            tell(session, person.openid, StaffReassigned(ticket=appeal.ticket, by=who, to=to), now, appeal=appeal)
     if told:
         tell_resident_and_followers(session, appeal, ResidentTransferred(ticket=appeal.ticket, to=to, again=again,
                                                                            person=member is not None), now)

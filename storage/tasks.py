@@ -510,11 +510,17 @@ def _told_of_claim(session: Session, appeal: Appeal, member: Staff, now: datetim
 
 
 def _colleagues(session: Session, appeal: Appeal, member: Staff, now: datetime) -> Sequence[Staff]:
+    return [person for person in team_waiting(session, appeal, now) if person.id != member.id]
+
+
+def team_waiting(session: Session, appeal: Appeal, now: datetime) -> Sequence[Staff]:
+    """Who holds the card of an appeal waiting for anyone of a team to claim it (抢单, a department's officers, a
+    complaint's handlers): whom a claim, or a move elsewhere, leaves with nothing to do."""
     about = complaints.accused(session, appeal.id)
     if about is not None:
-        return [person for person in complaints.handlers(session, appeal, about) if person.id != member.id]
+        return complaints.handlers(session, appeal, about)
     if appeal.department is not None:
-        return [s for s in unit_reach.officers(session, appeal.department, appeal.grid_id) if s.id != member.id]
+        return list(unit_reach.officers(session, appeal.department, appeal.grid_id))
     team = session.scalars(
         select(Staff).where(Staff.grid_id == appeal.grid_id, Staff.role.in_(GRID_TEAM), Staff.active.is_(True),
                             Staff.openid.is_not(None))
@@ -522,7 +528,7 @@ def _colleagues(session: Session, appeal: Appeal, member: Staff, now: datetime) 
     # The 网格长 who got the card in a digest needs no 已接单 for it either; one who got it at once (every member on
     # leave) does.
     quiet = dispatch.overseers(team) if dispatch.anyone_on_duty(team, now) else frozenset()
-    return [person for person in team if person.id != member.id and person.id not in quiet]
+    return [person for person in team if person.id not in quiet]
 
 
 def return_receivers(session: Session, appeal: Appeal) -> Sequence[Staff]:

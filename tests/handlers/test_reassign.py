@@ -577,3 +577,22 @@ def test_moving_a_task_back_and_forth_reaches_the_resident_four_times_an_hour_an
     clock.advance(hours=1)
     assert wechat.send(OPERATOR, f"改派 {ticket} 第一网格").endswith("并告知居民。")
     assert len(notices(seeded, "resident_transferred", ticket)) == 5
+
+
+def test_a_grid_leader_giving_an_unclaimed_task_to_one_member_tells_the_others_who_had_its_card(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    clock.advance(hours=3)
+    assert "已发给：张伟、李娜" in wechat.send(WANG, f"督办 {ticket} 请尽快接单")  # both pressed to claim it
+    assert "已改派给 李娜" in wechat.send(WANG, f"改派 {ticket} 李娜")
+    assert notices(seeded, "staff_reassigned", ticket) == [ZHANG]  # not the new holder, nor the mover
+    assert worded(seeded, "staff_reassigned", ZHANG) == [
+        f"【已改派】{ticket} 已由王强改派给 李娜（幸福里社区·第一网格），您无需再处理。"]
+
+
+def test_an_operator_moving_an_unclaimed_task_to_another_grid_tells_the_team_that_had_its_card(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(OPERATOR, f"改派 {ticket} 第二网格")
+    assert notices(seeded, "staff_reassigned", ticket) == sorted([ZHANG, LI])  # 王强 had it in his digest only
+    assert LIU in notices(seeded, "staff_new_appeal", ticket)
