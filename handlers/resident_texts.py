@@ -928,9 +928,14 @@ def _split(n: ResidentSplit) -> str:
 
 
 REPORT_A_PROBLEM = "如果遇到需要解决的问题，请直接发文字或语音告诉我们，我们会转给网格员办理。"
+# 代报: words sent plainly are filed as the reporter's own appeal, at her address; the neighbour's go by 代报.
+REPORT_FOR_NEIGHBOUR = "邻居确有需要解决的问题，请用“代报 单元或门牌 内容”再报（直接发的文字会登记为您自己的诉求）。"
 
 
 def _rejected(n: ResidentRejected) -> str:
+    if n.for_neighbour:
+        return (f"您好，您代报的诉求 {n.ticket} 经工作人员查看，不作为诉求办理，也不需要代邻居评价。\n"
+                f"说明：{n.reason}\n{REPORT_FOR_NEIGHBOUR}")
     return (f"您好，您发来的消息（编号 {n.ticket}）经工作人员查看，不作为诉求办理，也不需要您评价。\n"
             f"说明：{n.reason}\n{REPORT_A_PROBLEM}")
 
@@ -1012,7 +1017,8 @@ TEMPLATE_FIELDS: dict[type[ResidentNotice], Callable[[Any], Fields]] = {
     ResidentFollowResolved: lambda n: ((n.ticket, "已办结", "如未解决可重新反映"), "如问题仍未解决，可重新反映。"),
     ResidentMerged: lambda n: ((n.ticket, "已合并办理", f"并入：{n.into}"), _track(n)),
     ResidentSplit: lambda n: ((n.ticket, "恢复单独办理", f"拆自：{n.from_}"), _track(n)),
-    ResidentRejected: lambda n: ((n.ticket, "不作为诉求办理", f"说明：{n.reason}"), REPORT_A_PROBLEM),
+    ResidentRejected: lambda n: ((n.ticket, "不作为诉求办理", f"说明：{n.reason}"),
+                                 REPORT_FOR_NEIGHBOUR if n.for_neighbour else REPORT_A_PROBLEM),
     ResidentWithdrawn: lambda n: ((n.ticket, "已撤销", "按您的要求撤销"), WITHDRAWN_NOT_ASKED),
     ResidentAddressWanted: lambda n: ((n.ticket, "等您绑定住址", "绑定后马上派给网格"),
                                       ADDRESS_WANTED_ASK.format(ticket=n.ticket)),

@@ -72,6 +72,16 @@ def test_chasing_up_a_daibao_names_it_the_neighbours(wechat, seeded, clock):
     assert wechat.send(BUILDING_LEAD, f"催办 {ticket}").startswith(f"您代报的诉求 {ticket}（")
 
 
+def test_a_daibao_not_taken_as_an_appeal_tells_the_lead_to_report_again_with_daibao_not_as_her_own(
+        wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    assert "已不受理" in wechat.send(WANG, f"不受理 {ticket} 王奶奶说灯已经自己修好了")
+    told = worded(seeded, "resident_rejected", BUILDING_LEAD)[-1]
+    assert told.startswith(f"您好，您代报的诉求 {ticket} ") and "需要代邻居评价" in told
+    assert told.endswith(resident_texts.REPORT_FOR_NEIGHBOUR)  # plain words would be filed as her own appeal
+    assert "请直接发文字" not in told
+
+
 def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat, seeded, clock):
     ticket, _ = filed_for_neighbour(wechat, seeded, clock)
     assert wechat.send(BUILDING_LEAD, f"撤销 {ticket}") == resident_texts.CANCELLED.format(ticket=ticket)
