@@ -82,6 +82,15 @@ def test_a_daibao_not_taken_as_an_appeal_tells_the_lead_to_report_again_with_dai
     assert "请直接发文字" not in told
 
 
+@pytest.mark.parametrize("asked", ["我代报的那个怎么样了", "替邻居报的事有进展吗"])
+def test_a_lead_asking_after_what_she_filed_for_a_neighbour_is_told_its_status_not_filed_anew(
+        wechat, seeded, clock, asked):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    assert wechat.send(BUILDING_LEAD, asked).startswith(f"您代报的诉求 {ticket}（")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal.ticket)).all() == [ticket]
+
+
 def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat, seeded, clock):
     ticket, _ = filed_for_neighbour(wechat, seeded, clock)
     assert wechat.send(BUILDING_LEAD, f"撤销 {ticket}") == resident_texts.CANCELLED.format(ticket=ticket)
