@@ -124,8 +124,10 @@ PUNCTUATION = re.compile(r"[\s\W_]+")
 _LEAD_INS = re.compile(r"^(?:嗯+|呃|额|啊|哦|喂+|那个|就是|你好|您好|我想问一下|想问一下|问一下|我想问|请问)+")
 _PARTICLES = re.compile(r"(?:了|啊|呀|哈|呢|哦|嘛|啦|哟)+$")
 # One or two characters ("灯", "电梯", "水") name at most a thing, never what is wrong with it nor where: asked for a
-# sentence, never filed. "漏水了", "停电了" say what happened and are filed.
+# sentence, never filed. Two that say what happened are a report, her home being the where: "停水", "漏水", "没电",
+# "吵架", "噪音", "小偷" (and "漏水了", "停电了").
 MAX_FRAGMENT_LENGTH = 2
+_HAPPENED = re.compile("[停漏堵断吵闹噪扰臭脏破塌裂倒没烂偷抢打架冒淹烟响冷溢掉锈霉堆乱咬摔跌困卡砸丢骂占拆黑暗]")
 # Longest first: "坏了" is taken out whole before "坏" could be taken out of it (is_fragment).
 _EMPTY_WORDS = tuple(sorted((*_FILLERS, *_VAGUE_PLACES, *_VAGUE_STATES), key=len, reverse=True))
 
@@ -167,7 +169,12 @@ def chatter_of(text: str) -> Chatter | None:
         return Chatter.HOW_TO_CLAIM
     if _HOW_TO.search(said) or _CANNOT_USE.fullmatch(said):
         return Chatter.HOW_TO
-    return Chatter.FRAGMENT if len(cleaned) <= MAX_FRAGMENT_LENGTH or _only_empty_words(cleaned) else None
+    return Chatter.FRAGMENT if _names_no_happening(cleaned) or _only_empty_words(cleaned) else None
+
+
+def _names_no_happening(cleaned: str) -> bool:
+    """One character, or two that name a thing ("电梯") rather than what happened ("停水")."""
+    return len(cleaned) == 1 or (len(cleaned) <= MAX_FRAGMENT_LENGTH and _HAPPENED.search(cleaned) is None)
 
 
 # A thumbs-up, a smile or flowers, alone or several in a row (👍😊, 🙏🙏): how a grandson's phone says 好的.

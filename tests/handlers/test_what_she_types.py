@@ -28,7 +28,7 @@ def test_one_or_two_characters_ask_her_for_a_sentence_and_file_nothing(wechat, s
     assert appeal_count(seeded) == 0
 
 
-@pytest.mark.parametrize("words", ["漏水了", "停电了"])
+@pytest.mark.parametrize("words", ["漏水了", "停电了", "停水", "漏水", "没电", "噪音"])
 def test_a_short_problem_that_says_what_happened_is_still_filed(wechat, seeded, words):
     assert TICKET.search(wechat.send(NEIGHBOUR, words))
     assert appeal_count(seeded) == 1
@@ -83,3 +83,8 @@ def test_a_neighbour_following_the_appeal_reads_a_改派_without_the_names(wecha
     detail = wechat.send(NEIGHBOUR, f"查询 {ticket}")
     assert "工作人员已接单" in detail and "更换办理人员" in detail
     assert "张伟" not in detail and "李娜" not in detail and "重新派发" not in detail
+
+
+@pytest.mark.parametrize(("words", "number"), [("着火", "119"), ("救命", "110")])
+def test_two_characters_of_danger_are_an_emergency_not_a_fragment(wechat, seeded, words, number):
+    assert number in wechat.send(NEIGHBOUR, words)
