@@ -356,9 +356,7 @@ class Settings:
         """GRIDBOT_POINTS_RULES, the points rules (积分规则) read and checked; None: the shipped ones."""
 
         def invalid(path: Path, error: points_rules.PointsRulesError) -> SettingsError:
-            facts = (("line", "" if error.line is None else str(error.line)), *error.facts.items())
-            return SettingsError(Problem("GRIDBOT_POINTS_RULES", "points_rules", f"GRIDBOT_POINTS_RULES: {path}: {error}",
-                                         str(path), error.reason, facts))
+            return SettingsError(points_rules_problem(path, error))
 
         return _checked_file(os.environ if env is None else env, "GRIDBOT_POINTS_RULES", points_rules.load,
                              points_rules.PointsRulesError, invalid)
@@ -714,6 +712,13 @@ def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
         raise _bad(name, "one_of", f"{name} must be one of {', '.join(allowed)}, got {value!r}", value=value,
                    expected=", ".join(allowed))
     return value
+
+
+def points_rules_problem(path: Path, error: points_rules.PointsRulesError) -> Problem:
+    """A mistake in the GRIDBOT_POINTS_RULES file: its line, rule and street, as the start-up checks word it."""
+    facts = (("line", "" if error.line is None else str(error.line)), *error.facts.items())
+    return Problem("GRIDBOT_POINTS_RULES", "points_rules", f"GRIDBOT_POINTS_RULES: {path}: {error}", str(path),
+                   error.reason, facts)
 
 
 def _checked_file(env: Mapping[str, str], name: str, load: Callable[[Path], object], invalid_type: type[_E],

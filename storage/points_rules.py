@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Collection
 
 SHIPPED = Path(__file__).parent / "data" / "points.toml"
 RULE_NAMES = ("task_confirmed", "task_satisfied", "notice_relayed", "neighbour_report", "accepted_in_time",
@@ -60,6 +61,7 @@ class Rules:
 
     by_name: dict[str, Rule]
     streets: dict[str, dict[str, Rule]] = field(default_factory=dict)  # every rule, the defaults filled in
+    written: dict[str, tuple[str, int | None]] = field(default_factory=dict)  # by key: the name as typed, its line
 
     def __getitem__(self, name: str) -> Rule:
         return self.by_name[name]
@@ -108,7 +110,23 @@ def parse(text: str) -> Rules:
     if missing:
         raise PointsRulesError("missing", f"rule {missing[0]!r} is missing", name=missing[0])
     defaults = {name: _rule(name, tables[name], lines) for name in RULE_NAMES}
-    return Rules(defaults, _streets(document.get("street", {}), defaults, lines))
+    streets = _streets(document.get("street", {}), defaults, lines)
+    written = {street_key(name): (name, lines.of(("street", name))) for name in document.get("street", {})}
+    return Rules(defaults, streets, written)
+
+
+def check_streets(rules: Rules, ledger: Collection[str]) -> None:
+    """PointsRulesError("street_unknown") for the first street the file names that the ledger has not: a misspelt
+    name (幸福街到) whose rules would price nobody's points. Nothing while the ledger has no street yet (a new
+    install before `gridbot org import`)."""
+    known = {street_key(name) for name in ledger}
+    if not known:
+        return
+    for key, (name, line) in rules.written.items():
+        if key not in known:
+            listed = sorted(ledger)
+            raise PointsRulesError("street_unknown", f"street {name!r} is not in the ledger (its streets: "
+                                   f"{', '.join(listed)})", line, street=name, known="、".join(listed))
 
 
 def _known(tables: dict[str, object], path: tuple[str, ...], lines: _Lines) -> None:
@@ -240,6 +258,11 @@ def configure(path: Path | None) -> None:
     """Make the rules in `path` (None: the shipped ones) the process's; the app, the worker and the CLI call it at
     start-up with GRIDBOT_POINTS_RULES, which settings have already checked."""
     _configured[0] = path
+
+
+def configured_path() -> Path:
+    """The file the process's rules come from (GRIDBOT_POINTS_RULES, else the shipped one)."""
+    return _configured[0] or SHIPPED
 
 
 def current() -> Rules:

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Callable, TypeVar
 import click
 
 from bot.cli import points_texts as texts
+from bot.cli import preflight
 from bot.cli.support import fail, fail_database, operator_transaction
 from bot.clock import Clock, now_utc
+from bot.settings import SettingsError, points_rules_problem
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -65,12 +67,17 @@ def report(clock: Clock | None, month_text: str, scope_path: str | None, file: P
 @click.option("--street", "street_name", metavar="街道")
 def rules(street_name: str | None) -> None:
     """The rules in force (GRIDBOT_POINTS_RULES, else the shipped ones): the district's and what each street set
-    of its own; with --street, those of that street. A street the file names that the ledger has not is named:
-    its rules would price nobody's points."""
+    of its own; with --street, those of that street. Refused, as at start-up, when the file names a street the
+    ledger has not: its rules would price nobody's points."""
     from storage import org, points_rules
 
     configured = points_rules.current()
     known = _in_transaction(lambda session: sorted(org.street_names(session).values()))
+    try:  # a misspelt street is refused as at start-up: listed, its rules would look in force
+        points_rules.check_streets(configured, known)
+    except points_rules.PointsRulesError as error:
+        raise preflight.Refused(preflight.setting_failures(
+            SettingsError(points_rules_problem(points_rules.configured_path(), error)))) from None
     if street_name is not None:
         wanted = next((one for one in known if points_rules.street_key(one) == points_rules.street_key(street_name)),
                       None)

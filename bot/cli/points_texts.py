@@ -57,7 +57,6 @@ RULES_LINE = "  {mark}{name:<18} {label}  每次 {points} 分，每月上限 {ca
 RULES_NO_CAP = "不限"
 RULES_OWN = "{street}有自己的规则：{terms}。"
 RULES_NO_OWN = "各街道都按全区的规则。"
-RULES_NOT_IN_LEDGER = "规则文件里的街道“{street}”在台账里没有，它的规则不会用上：请核对街道名（台账里有：{known}）。"
 UNKNOWN_STREET = "台账里没有叫“{street}”的街道（有：{known}）。"
 REPORT_STREET_RULES = "{street}有自己的规则：{terms}；其余规则同全区。"
 REPORT_EMPTY = "{month}{scope}没有积分记录。"
@@ -78,19 +77,12 @@ def unknown(name: str, similar: list[str]) -> str:
 
 
 def district_rules(rules: Rules, streets: list[str]) -> list[str]:
-    """`gridbot points rules`: the district's rules, a line for each street that set some of its own, and the
-    streets of the file the ledger does not have."""
-    from storage.points_rules import street_key
-
+    """`gridbot points rules`: the district's rules and a line for each street that set some of its own."""
     lines = [RULES_DISTRICT, *(_rule_line(rule) for rule in rules.by_name.values())]
     own = [RULES_OWN.format(street=street, terms=terms([rules.for_street(street)[name]
                                                          for name in rules.overridden(street)], off_too=True))
            for street in streets if rules.overridden(street)]
-    lines += own or [RULES_NO_OWN]
-    ledger = {street_key(street) for street in streets}
-    lines += [RULES_NOT_IN_LEDGER.format(street=street, known="、".join(streets) or NOWHERE)
-              for street in rules.streets if street not in ledger]
-    return lines
+    return lines + (own or [RULES_NO_OWN])
 
 
 def street_rules(street: str, rules: Rules) -> list[str]:

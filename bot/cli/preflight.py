@@ -17,7 +17,15 @@ import click
 
 from bot.cli import startup_texts as texts
 from bot.ports import bind_error
-from bot.settings import DEMO_AES_KEY, DEMO_SECRET, DEMO_SECRET_KEY, DEMO_TOKEN, Settings, SettingsError
+from bot.settings import (
+    DEMO_AES_KEY,
+    DEMO_SECRET,
+    DEMO_SECRET_KEY,
+    DEMO_TOKEN,
+    Settings,
+    SettingsError,
+    points_rules_problem,
+)
 from handlers.operator_texts import os_reason
 
 log = logging.getLogger(__name__)
@@ -223,6 +231,39 @@ def database(configured: Settings) -> list[Failure]:
     return []
 
 
+def ledger(configured: Settings) -> list[Failure]:
+    """The database is ready (`database`), and then every street the points rules name is in its ledger."""
+    return database(configured) or points_streets(configured)
+
+
+def points_streets(configured: Settings) -> list[Failure]:
+    """Every street GRIDBOT_POINTS_RULES sets rules for is in the ledger: a misspelt name would price nobody's
+    points. Unchecked when the ledger cannot be read (a schema being migrated meanwhile)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from storage import org, points_rules
+
+    path = configured.points_rules_path
+    if path is None:
+        return []
+    try:
+        database = configured.open_database()
+    except OSError:
+        return []
+    try:
+        with database.transaction() as session:
+            ledger = list(org.street_names(session).values())
+    except SQLAlchemyError:
+        return []
+    finally:
+        database.dispose()
+    try:
+        points_rules.check_streets(points_rules.load(path), ledger)
+    except points_rules.PointsRulesError as error:
+        return setting_failures(SettingsError(points_rules_problem(path, error)))
+    return []
+
+
 def reachable(url: str) -> list[Failure]:
     """The database at `url` answers within a few seconds."""
     from storage.readiness import DatabaseUnavailable, probe
@@ -273,6 +314,5 @@ def _unreachable(url: str, reason: str) -> Failure:
     return Failure(texts.database_unreachable(masked(url), reason), f"database unreachable: {reason}", UNAVAILABLE)
 
 
-SERVE: tuple[Check, ...] = (data_dir, unpublished_secrets, edited_examples, understanding, database,
-                             redis_awaited)
-WORKER: tuple[Check, ...] = (data_dir, wechat_secret, unpublished_secrets, edited_examples, taxonomy, database, redis)
+SERVE: tuple[Check, ...] = (data_dir, unpublished_secrets, edited_examples, understanding, ledger, redis_awaited)
+WORKER: tuple[Check, ...] = (data_dir, wechat_secret, unpublished_secrets, edited_examples, taxonomy, ledger, redis)

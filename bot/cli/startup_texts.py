@@ -62,6 +62,7 @@ _POINTS_RULES = {
     "street_not_table": "街道自己的规则要写成表：[street.\"街道名\".规则名]，下面写 points 或 monthly_cap",
     "street_name": "街道名“{street}”要写 1 到 {most} 个字",
     "street_twice": "街道“{street}”写了两次",
+    "street_unknown": "街道“{street}”在台账里没有（多半是街道名写错了，它的规则不会用上；台账里的街道有：{known}）",
     "street_label": "街道“{street}”不能改规则“{name}”的名称 label：名称全区统一（报表里各街道同一列），街道只改 points 和 monthly_cap",
     "street_field": "街道“{street}”的规则“{name}”只能写 points 和 monthly_cap（至少写一个）",
 }

@@ -117,16 +117,27 @@ def test_the_report_and_its_workbook_name_a_streets_own_rules(gridbot, earned, s
     assert not any(row[0] == "幸福街道" and row[1] != "task_confirmed" for row in rules)
 
 
-def test_points_rules_lists_each_streets_own_and_a_street_the_ledger_has_not(gridbot, seeded, street_rules):
+def test_points_rules_lists_each_streets_own(gridbot, seeded, street_rules):
+    street_rules.write_text(street_rules.read_text(encoding="utf-8").replace("和平街道", "幸福街道"), encoding="utf-8")
     printed = ok(gridbot("points", "rules"))
     assert "全区的积分规则" in printed and "task_confirmed     领单任务完成  每次 +5 分，每月上限 100" in printed
-    assert "幸福街道有自己的规则：领单任务完成 +8 分（每月至多 160 分）。" in printed
-    assert "规则文件里的街道“和平街道”在台账里没有，它的规则不会用上：请核对街道名（台账里有：幸福街道）。" in printed
+    assert "幸福街道有自己的规则：领单任务完成 +8 分（每月至多 160 分）" in printed
     street = ok(gridbot("points", "rules", "--street", "幸福街道")).splitlines()
     assert street[0] == "幸福街道的积分规则（其中标 * 的是本街道自己定的，其余同全区）："
     assert street[1].startswith("  *task_confirmed") and "每次 +8 分，每月上限 160" in street[1]
     assert street[6].startswith("   resolved") and "每次 +2 分" in street[6]
     assert refused(gridbot("points", "rules", "--street", "平安街道")) == "台账里没有叫“平安街道”的街道（有：幸福街道）。"
+
+
+def test_points_rules_refuses_a_street_the_ledger_has_not_naming_the_line_and_the_ledgers_streets(
+        gridbot, seeded, street_rules):
+    line = street_rules.read_text(encoding="utf-8").splitlines().index('[street."和平街道".notice_relayed]') + 1
+    for args in (("points", "rules"), ("points", "rules", "--street", "幸福街道")):
+        result = gridbot(*args)
+        assert result.exit_code == 2
+        assert result.stderr.strip() == (
+            f"GRIDBOT_POINTS_RULES 指向的积分规则文件 {street_rules} 第 {line} 行：街道“和平街道”在台账里没有（多半是街道名写错了，"
+            "它的规则不会用上；台账里的街道有：幸福街道）（格式见 README“积分”一节和随软件附带的 storage/data/points.toml）。")
 
 
 @pytest.mark.parametrize(("args", "line"), [

@@ -313,3 +313,21 @@ def test_a_database_migrated_by_a_newer_gridbot_is_refused_in_one_line_by_db_upg
 
     assert refusal(result) == [startup_texts.NEWER_SCHEMA]
     assert result.exit_code == 3
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_a_misspelt_street_in_the_points_rules_is_refused_naming_its_line_and_the_ledgers_streets(
+        environment, seeded, tmp_path, command):
+    from storage import points_rules
+
+    rules = tmp_path / "points.toml"
+    shipped = points_rules.SHIPPED.read_text(encoding="utf-8")
+    rules.write_text(shipped + '\n[street."幸福街到".resolved]\npoints = 3\n', encoding="utf-8")
+    line = len(shipped.splitlines()) + 2
+
+    result = gridbot(environment, command, GRIDBOT_POINTS_RULES=str(rules))
+
+    assert refusal(result) == [f"GRIDBOT_POINTS_RULES 指向的积分规则文件 {rules} 第 {line} 行：街道“幸福街到”在台账里没有"
+                               "（多半是街道名写错了，它的规则不会用上；台账里的街道有：幸福街道）"
+                               "（格式见 README“积分”一节和随软件附带的 storage/data/points.toml）。"]
+    assert result.exit_code == 2
