@@ -32,6 +32,10 @@ _GAP = " ,，:：;；\t\u3000"
 _ROOM_START = re.compile(r"[0-9\-#/]")  # 2单元501, 2单元-501: a room follows the unit
 _DOOR_END = re.compile(r"[0-9A-Za-z室号户]$")
 _BUILDING_IN_DOOR = re.compile(r"(\d+)(?:号楼|栋|幢)")
+# A 门牌 with the words right after it, no space (2单元501王奶奶家水管漏水, 3-2-501家里漏水): a room of three or four
+# digits (or one ending in 室/号/户), so that 2单元5楼… (a floor) is not read as one.
+_DOOR_THEN_WORDS = re.compile(r"((?:\d+(?:号楼|栋|幢))?\d+单元(?:\d{3,4}(?:室|号|户)?|\d+(?:室|号|户))"
+                              r"|\d+-\d+-(?:\d{3,4}(?:室|号)?|\d+(?:室|号)))(?=[\u4e00-\u9fff])")
 
 
 class UnknownHome(DomainError):
@@ -85,8 +89,8 @@ def reporter_building(member: Staff) -> int:
 
 def neighbour_home(session: Session, member: Staff, words: str) -> tuple[Home, str]:
     """Split what follows 代报 into the neighbour's home and the problem: `2单元 楼道灯坏了`, `2 楼道灯坏了` (the
-    unit's number), `2单元501 …` / `3-2-501 …` (a 门牌, its unit found in it), or `2单元楼道灯坏了` (no space after
-    a unit). UnknownHome when the first words are neither; NothingToReport when no problem follows."""
+    unit's number), `2单元501 …` / `3-2-501 …` (a 门牌, its unit found in it), or `2单元楼道灯坏了`,
+    `2单元501王奶奶家漏水` (no space after a unit or a 门牌). UnknownHome when the first words are neither; NothingToReport when no problem follows."""
     building = session.get_one(Building, reporter_building(member))
     if not building.active:
         raise NotAllowed("building_gone")
@@ -102,6 +106,8 @@ def neighbour_home(session: Session, member: Staff, words: str) -> tuple[Home, s
         unit, problem = leading, text[len(leading.name):].lstrip(_GAP).strip()
     elif unit is None:
         door = _door(head) if problem else None
+        if door is None and len(head) == len(parts[0]):  # 2单元501王奶奶家水管漏水: a 门牌, then the words
+            door, problem = _leading_door(spoken if len(spoken) == len(head) else head, text, problem)
         if _names_another_building(door or spoken, building.name):  # 1号楼2单元 … is another building's, door or not
             raise OtherBuilding(head, f"{building.compound}{building.name}")
         if door is None:
@@ -185,6 +191,16 @@ def _leading_unit(units: list[Unit], head: str) -> Unit | None:
         if rest != head and rest and not _ROOM_START.match(rest):
             return unit
     return None
+
+
+def _leading_door(head: str, text: str, problem: str) -> tuple[str | None, str]:
+    """The 门牌 `head` starts with when words follow it without a space, and the problem from those words on
+    (`text`, as typed, of which `head` is the first word read normalised); (None, `problem`) when it starts with
+    none."""
+    found = _DOOR_THEN_WORDS.match(head)
+    if found is None:
+        return None, problem
+    return _door(found.group(1)), text[found.end(1):].lstrip(_GAP).strip()
 
 
 def _door(typed: str) -> str | None:

@@ -143,6 +143,26 @@ def test_no_space_after_the_unit_is_understood(wechat, seeded, clock, words, con
 
 
 @pytest.mark.parametrize(("words", "unit", "door", "content"), [
+    ("代报 2单元501王奶奶家水管漏水", "2单元", "2单元501", "王奶奶家水管漏水"),
+    ("代报 3-2-501家里暖气不热", None, "3-2-501", "家里暖气不热"),
+    ("代报 2单元501室王奶奶家 水管漏水", "2单元", "2单元501室", "王奶奶家 水管漏水"),
+])
+def test_no_space_after_a_door_number_is_understood(wechat, seeded, clock, words, unit, door, content):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock, words)
+    filed = appeal(seeded, ticket)
+    assert (filed.door, filed.content) == (door, content)
+    with seeded.transaction() as session:
+        assert (session.get_one(Unit, filed.unit_id).name if filed.unit_id else None) == unit
+
+
+def test_a_floor_after_the_unit_is_not_taken_for_a_door_number(wechat, seeded):
+    refused = wechat.send(BUILDING_LEAD, "代报 2单元5楼楼道灯坏了")
+    assert refused.startswith("“2单元5楼楼道灯坏了”不是本楼的单元")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal)).all() == []
+
+
+@pytest.mark.parametrize(("words", "unit", "door", "content"), [
     ("代报 3号楼2单元 楼道灯坏了", "2单元", None, "楼道灯坏了"),  # her own building named out of habit
     ("代报 3号楼 2单元 楼道灯坏了", "2单元", None, "楼道灯坏了"),
     ("代报 三号楼二单元楼道灯坏了", "2单元", None, "楼道灯坏了"),
