@@ -261,7 +261,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("split", ("拆分",), "拆分 编号", "撤销合并，诉求重新单独派发（操作员、网格长）", Takes.TICKET, merging.split,
             Audience.STAFF, roles=_OVERSEERS),
     Command("reassign", ("改派",), "改派 编号 网格或姓名", "把退回、无人接或需换人的诉求改派给网格或网格员", Takes.TICKET_TEXT,
-            reassigning.reassign, Audience.STAFF, TextField.NAME, roles=_OVERSEERS),
+            reassigning.reassign, Audience.STAFF, roles=_OVERSEERS),  # the name and its reason: each its own limit
     Command("reject", ("不受理",), "不受理 编号 原因", "不是诉求的消息（如致谢、闲聊），说明原因后关闭（操作员、网格长）",
             Takes.TICKET_TEXT, rejecting.reject, Audience.STAFF, TextField.NOTE, roles=_OVERSEERS),
     Command("verify", ("核实",), "核实 编号", "上门核实后确认诉求居民的住址（可加入邻居的相同诉求）", Takes.TICKET,

@@ -859,6 +859,9 @@ SEVERAL_ENDING = "您的任务里有 {count} 条编号以 {digits} 结尾：{tic
 NEEDS_WORDS = "还需要写上{words}，请按这个格式发送：{verb} {ticket} {words}"
 # Words over their field's limit (storage/limits.py): refused whole, nothing stored.
 TOO_LONG = "{what}最多 {limit} 字，您发了 {length} 字，没有保存。请精简后再发。"
+# 改派 G… 李娜，她熟悉情况: the name and the reason after the comma are limited each on its own.
+REASSIGN_TARGET = "网格或姓名"
+REASSIGN_REASON = "改派理由（逗号后面的话）"
 CERTIFIED = "认证成功！您已绑定为 {scope} 的{role}。回复“帮助”查看工作指令。"
 CERTIFIED_CLAIMS_RELEASED = "您以志愿者身份领取、还没报完成的任务 {codes} 已重新开放给其他志愿者，负责的网格员已收到通知。"
 # The same words for an unknown, used or expired code: a guesser learns nothing.

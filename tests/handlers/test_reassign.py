@@ -596,3 +596,18 @@ def test_an_operator_moving_an_unclaimed_task_to_another_grid_tells_the_team_tha
     wechat.send(OPERATOR, f"改派 {ticket} 第二网格")
     assert notices(seeded, "staff_reassigned", ticket) == sorted([ZHANG, LI])  # 王强 had it in his digest only
     assert LIU in notices(seeded, "staff_new_appeal", ticket)
+
+
+def test_a_reason_longer_than_a_name_after_the_comma_is_written_on_the_card_not_refused_as_a_long_name(
+        wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    reason = "她之前处理过这栋楼的电梯问题，和物业经理也熟悉，请她尽快联系居民上门查看"
+    assert "已改派给 李娜" in wechat.send(WANG, f"改派 {ticket} 李娜，{reason}")
+    assert worded(seeded, "staff_new_appeal", LI)[-1].startswith(f"【改派】{ticket} 王强改派给您：{reason}\n")
+
+
+def test_a_reason_over_a_notes_limit_is_refused_and_nothing_moves(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    refused = wechat.send(WANG, f"改派 {ticket} 李娜，" + "情" * 301)
+    assert refused == "改派理由（逗号后面的话）最多 300 字，您发了 301 字，没有保存。请精简后再发。"
+    assert appeal(seeded, ticket).assignee_staff_id is None and notices(seeded, "resident_transferred") == []
