@@ -11,6 +11,7 @@ from handlers.types import Kind, Reply
 from nlp import Classification, Emergency
 from nlp.complaints import CATEGORY as COMPLAINT_CATEGORY
 from nlp.follow_ups import calls_off
+from nlp.on_behalf import for_family
 from nlp.similarity import is_repeat
 from storage import appeals, dispatch, emergencies, material, org, said_places, tasks
 from storage import joins as joined_reports
@@ -60,7 +61,8 @@ def file_text(conversation: Conversation, text: str, kind: Kind, result: Classif
         prompt = binding.start_for_held(conversation, text)
         if conversation.resident.grid_id is not None:  # its words named the whole address: bound and released
             return Reply(prompt), filed.id
-        return Reply(texts.appeal_held(filed.ticket, prompt)), filed.id
+        # 我替我妈反映: the menu's "您所在的社区" must be answered with her mother's address, where the problem is.
+        return Reply(texts.appeal_held(filed.ticket, prompt, for_family=for_family(text))), filed.id
     placed = org.address(session, at.grid_id, at.building_id, at.unit_id) if at is not None else None  # type: ignore[arg-type]
     received = texts.appeal_received(
         filed.ticket, result.category, placed.grid_label if placed else sender.grid_label, limits.response_hours,

@@ -501,8 +501,13 @@ def already_filed(ticket: str, content: str) -> str:
     )
 
 
-def appeal_held(ticket: str, bind_prompt: str) -> str:
-    """The reply when an unbound resident sends an appeal: it waits, and binding starts."""
+def appeal_held(ticket: str, bind_prompt: str, for_family: bool = False) -> str:
+    """The reply when an unbound resident sends an appeal: it waits, and binding starts; `for_family` (我替我妈反映):
+    the address to choose is the family member's, where the problem is."""
+    if for_family:
+        return (f"已收到您替家人反映的问题（编号 {ticket}）。还需要知道问题在哪里：请按您家人的住址选择下面的社区、小区、"
+                "楼栋和单元，选好后马上转给那里的网格（这个住址也会作为您绑定的住址，以后可回复“更换地址”修改）。\n"
+                f"{bind_prompt}")
     return f"已收到您的诉求（编号 {ticket}），绑定住址后会马上转给您所在的网格。\n{bind_prompt}"
 
 

@@ -119,7 +119,9 @@ def test_a_problem_naming_part_of_her_home_asks_the_rest(wechat, seeded):
 @pytest.mark.parametrize("words", ["我妈家住在阳光花园3号楼2单元，楼上漏水好几天了", "我爸妈家住阳光花园三号楼二单元，楼道灯坏了"])
 def test_someone_else_s_home_is_not_taken_for_hers(wechat, seeded, words):
     reply = wechat.send("o_new", words)
-    assert "已收到您的诉求" in reply and "请选择您所在的社区" in reply and "绑定成功" not in reply
+    # Not bound unasked; she is told which address the menu wants: her family's, where the problem is.
+    assert "已收到您替家人反映的问题" in reply and "请按您家人的住址选择" in reply and "请选择您所在的社区" in reply
+    assert "绑定成功" not in reply
     assert appeal(seeded, ticket_in(reply)).status == AppealStatus.AWAITING_ADDRESS
 
 

@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from handlers import resident_texts
 from nlp.chatter import Chatter
-from storage.models import Appeal
+from storage.models import Appeal, AppealStatus
+from storage.notices import StaffNewAppeal
+from tests.support.database import appeal, notices
 from tests.support.personas import LI, NEIGHBOUR, OPERATOR, RESIDENT, WANG, ZHANG
-from tests.support.worker import LIFT, TICKET, file_and_dispatch
+from tests.support.worker import LIFT, TICKET, dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
 
@@ -88,3 +90,34 @@ def test_a_neighbour_following_the_appeal_reads_a_改派_without_the_names(wecha
 @pytest.mark.parametrize(("words", "number"), [("着火", "119"), ("救命", "110")])
 def test_two_characters_of_danger_are_an_emergency_not_a_fragment(wechat, seeded, words, number):
     assert number in wechat.send(NEIGHBOUR, words)
+
+
+def staff_cards(seeded, ticket):
+    return notices(seeded, StaffNewAppeal.name, ticket)
+
+
+@pytest.mark.parametrize("words", ["我替我妈反映，她家楼道灯坏了", "帮我爸反映一下，他们楼道灯坏了好几天了"])
+def test_a_daughter_reporting_for_her_mother_is_asked_for_her_mothers_address_and_it_goes_through_once(
+        wechat, seeded, clock, words):
+    # The menu asked for "您所在的社区": she gave her own, and the lamp of her mother's stairwell went to her grid.
+    reply = wechat.send("o_daughter", words)
+    assert "已收到您替家人反映的问题" in reply and "请按您家人的住址选择下面的社区、小区、楼栋和单元" in reply
+    assert "请选择您所在的社区" in reply  # the menu itself, as ever
+    ticket = TICKET.search(reply).group(0)
+    assert appeal(seeded, ticket).status == AppealStatus.AWAITING_ADDRESS
+    dispatch_filed(seeded, clock)
+    assert staff_cards(seeded, ticket) == []
+    bound = wechat.send("o_daughter", "我妈住在阳光花园3号楼1单元")
+    assert "绑定成功！您的住址：幸福里社区·第一网格 阳光花园3号楼1单元" in bound
+    assert f"您反映的问题（编号 {ticket}）已提交给 幸福里社区·第一网格" in bound
+    dispatch_filed(seeded, clock)
+    cards = staff_cards(seeded, ticket)
+    assert ZHANG in cards and LI in cards
+    wechat.send("o_daughter", "阳光花园3号楼1单元")  # said again, to be sure
+    dispatch_filed(seeded, clock)
+    assert staff_cards(seeded, ticket) == cards and appeal_count(seeded) == 1
+
+
+def test_her_own_report_without_family_still_asks_for_her_own_address(wechat):
+    reply = wechat.send("o_daughter", "楼道灯坏了好几天了")
+    assert reply.startswith("已收到您的诉求（编号 ") and "转给您所在的网格" in reply and "家人" not in reply
