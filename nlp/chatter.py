@@ -12,7 +12,7 @@ fragment here.
 | OK        | 好的, 嗯, 收到, 知道了, ok                   |
 | NO_THANKS | 不用了, 算了, 没事了                         |
 | GOODBYE   | 再见, 拜拜, 晚安                             |
-| HOW_TO    | 怎么用, 怎么反映问题, 能做什么, 我不会打字    |
+| HOW_TO    | 怎么用, 怎么反映问题, 能做什么, 我不会打字, 我儿子给我弄的 |
 | CONTACT   | 网格员电话多少, 怎么联系网格员, 物业电话多少 |
 | WANTS_TO_ASK | 咨询, 我要咨询, 我想咨询一下, 政策咨询     |
 | PROPERTY  | 物业, 物业公司, 物业费, 找物业, 物业的问题, 物业呢 |
@@ -82,6 +82,10 @@ _HOW_TO = re.compile(r"^(请问)?(我是新来的|我第一次用)?(这个)?(怎
 _CANNOT_USE = re.compile(r"(?:(?:我|是我)?(?:儿子|女儿|孙子|孙女|外孙|外孙女|孩子|家里人|别人|邻居)(?:帮我|给我)?"
                          r"(?:弄|装|关注|下载|设置|加)的(?:这个)?)?(?:我|我们)?(?:也|都|还|实在)?不(?:太|大|怎么|知道)?(?:会|懂)(?:怎么)?"
                          r"(?:用|打字|写字|操作|使用|弄|发|发消息|发文字|这个)(?:这个|手机|微信|这些)?")
+# Who set the account up for them, said alone (我儿子给我弄的, 孙女帮我关注的这个): how to use it is what they need,
+# never a 家庭矛盾 filed for the grid because 儿子 was in it.
+_SET_UP_FOR_ME = re.compile(r"(?:这个|这)?(?:是)?(?:我|我的|我家)?(?:儿子|女儿|闺女|孙子|孙女|外孙|外孙女|孩子|儿媳|女婿|家里人|别人|邻居)"
+                            r"(?:帮我|给我|替我|帮忙)?(?:弄|装|关注|下载|设置|加|注册|绑定|绑|搞)(?:好|上)?的(?:这个)?(?:公众号|微信)?")
 # How to take on appeals (怎么接单, 如何领单, 在哪里接任务, 接单怎么接), asked alone: not a question for the FAQ or the grid.
 _HOW_TO_CLAIM = re.compile(r"(?:请问)?(?:我|我们)?(?:要|想|该|应该)?(?:怎么|如何|咋|怎样|在哪|在哪里|去哪|去哪里)"
                            r"(?:才能|才可以|可以|能|样)?(?:接单|抢单|领单|接任务|领任务)"
@@ -167,7 +171,7 @@ def chatter_of(text: str) -> Chatter | None:
         return Chatter.CONTACT
     if _HOW_TO_CLAIM.fullmatch(said):
         return Chatter.HOW_TO_CLAIM
-    if _HOW_TO.search(said) or _CANNOT_USE.fullmatch(said):
+    if _HOW_TO.search(said) or _CANNOT_USE.fullmatch(said) or _SET_UP_FOR_ME.fullmatch(said):
         return Chatter.HOW_TO
     return Chatter.FRAGMENT if _names_no_happening(cleaned) or _only_empty_words(cleaned) else None
 

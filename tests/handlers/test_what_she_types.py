@@ -121,3 +121,14 @@ def test_a_daughter_reporting_for_her_mother_is_asked_for_her_mothers_address_an
 def test_her_own_report_without_family_still_asks_for_her_own_address(wechat):
     reply = wechat.send("o_daughter", "楼道灯坏了好几天了")
     assert reply.startswith("已收到您的诉求（编号 ") and "转给您所在的网格" in reply and "家人" not in reply
+
+
+@pytest.mark.parametrize("words", ["我儿子给我弄的", "这是我孙女帮我关注的", "我闺女给我弄的这个公众号啊"])
+def test_saying_who_set_the_account_up_for_her_gets_how_to_use_it_not_a_family_appeal(wechat, seeded, words):
+    # It was filed as a 家庭矛盾, a card for the grid about her son.
+    assert wechat.send(NEIGHBOUR, words) == resident_texts.CHATTER_REPLIES[Chatter.HOW_TO]
+    assert appeal_count(seeded) == 0
+
+
+def test_a_problem_with_her_son_is_still_filed(wechat, seeded):
+    assert "家庭矛盾" in wechat.send(NEIGHBOUR, "我儿子天天跟我吵架，还不给生活费")
