@@ -28,7 +28,10 @@ COMMANDS: dict[str, str] = {
     "db upgrade": "执行还没执行的数据库迁移。数据库是 GRIDBOT_DATABASE_URL（默认 SQLite）。升级软件后运行一次，重复运行不会改动什么。",
     "serve": "用 gunicorn 提供微信回调（GET/POST /wechat）、控制台和健康检查。",
     "worker": "运行发件箱中继和 RQ worker（给微信发送消息、定时任务）。",
-    "demo": "在一台机器上运行完整的演示。SQLite、内嵌 Redis、回调、worker、模拟微信接口和演示数据都在里面。",
+    "demo": ("在一台机器上运行完整的演示。SQLite、内嵌 Redis、回调、worker、模拟微信接口和演示数据都在里面，"
+             "都放在数据目录里（GRIDBOT_DATA_DIR，默认 .gridbot-demo；用 python3 run.py demo 启动时在项目目录下）。"
+             "一个数据目录同时只能运行一个演示：要同时运行第二个，给它另一个数据目录和端口，"
+             "如 GRIDBOT_DATA_DIR=.gridbot-demo-8010 python3 run.py demo --port 8010。"),
     "fake-wechat": "本地的模拟微信接口，记录每一次调用（用浏览器打开 / 查看）。",
     "simulate": "像微信服务器那样向回调发送一条消息，并打印公众号的回复。\n\n"
                 "没有设置 WECHAT_TOKEN 时按演示账号（安全模式）发送。账号是明文模式（GRIDBOT_WECHAT_MODE，或设置了自己的 "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shlex
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -22,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import now_utc
-from bot.demo import DEFAULT_WEBHOOK, history, street
+from bot.demo import DEFAULT_WEBHOOK, claim, history, street
 from bot.ports import bind_error
 from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
 from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
@@ -40,7 +42,7 @@ DEMO_RESIDENT_TEMPLATE_ID = "DEMO_RESIDENT_NOTICE"
 DEMO_NOTICE_TEMPLATE_ID = "DEMO_BROADCAST_NOTICE"  # urgent broadcast notices, staff outside their window
 WATCH_INTERVAL_S = 0.5
 OPERATOR_ENV_FILE = "operator.env"
-SQLITE_PREFIX = "sqlite:///"  # then a relative path; sqlite://// is an absolute one
+SQLITE_PREFIX = claim.SQLITE_PREFIX  # then a relative path; sqlite://// is an absolute one
 RESTART_BACKOFF_S = (1, 2, 4, 8, 15, 30)
 STABLE_AFTER_S = 60  # a part that ran this long before dying is restarted quickly again
 
@@ -122,6 +124,22 @@ def run_demo(settings: Settings, host: str, port: int, api_port: int | None = No
     neighbouring demo) on a free one: the guide and operator.env name it."""
     private_files.private_umask()  # the demo's processes and the redis-server create private files
     _check_data_dir(settings.data_dir)
+    with _claimed(settings, port):
+        return _run_claimed(settings, host, port, api_port)
+
+
+@contextlib.contextmanager
+def _claimed(settings: Settings, port: int) -> Iterator[None]:
+    """The data directory held for this demo alone while it runs (bot/demo/claim.py), or DemoError."""
+    try:
+        lock = claim.claim(settings, port)
+    except claim.DataDirInUse as refused:
+        raise DemoError(str(refused)) from None
+    with lock:
+        yield
+
+
+def _run_claimed(settings: Settings, host: str, port: int, api_port: int | None) -> int:
     _check_port("网页回调", host, port, "--port")
     fake_port = None if settings.wechat_api_base_url else _fake_api_port(port, api_port)
     embedded = settings.redis_url is None
