@@ -132,3 +132,14 @@ def test_saying_who_set_the_account_up_for_her_gets_how_to_use_it_not_a_family_a
 
 def test_a_problem_with_her_son_is_still_filed(wechat, seeded):
     assert "家庭矛盾" in wechat.send(NEIGHBOUR, "我儿子天天跟我吵架，还不给生活费")
+
+
+def test_thanks_said_at_length_after_her_rating_is_thanks_not_an_appeal(wechat, seeded, clock):
+    # It was filed, 待分类, as a card for the grid that said 非常满意，谢谢你们.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"办结 {ticket} 已修好")
+    wechat.dialog(RESIDENT, [("1", "感谢您的评价")])
+    for words in ("非常满意，谢谢你们", "很满意，特别感谢网格员"):
+        assert wechat.send(RESIDENT, words) == resident_texts.CHATTER_REPLIES[Chatter.THANKS]
+    assert appeal_count(seeded) == 1
