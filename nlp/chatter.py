@@ -90,8 +90,9 @@ _SET_UP_FOR_ME = re.compile(r"(?:这个|这)?(?:是)?(?:我|我的|我家)?(?:�
 _HOW_TO_CLAIM = re.compile(r"(?:请问)?(?:我|我们)?(?:要|想|该|应该)?(?:怎么|如何|咋|怎样|在哪|在哪里|去哪|去哪里)"
                            r"(?:才能|才可以|可以|能|样)?(?:接单|抢单|领单|接任务|领任务)"
                            r"|(?:接单|抢单|领单)(?:怎么|如何|咋)(?:接|抢|领|弄|操作)")
-# That there is a question and nothing more, greeted or not (你好，我想问下; 请问一下): asked for it, as 咨询 alone is.
-_ONLY_ASKING = re.compile(r"(?:你好|您好|嗯+|那个)*(?:请问|我想问|想问|我要问|问)(?:一下|下|个事|个问题)?(?:呢|啊|哈|哦)*")
+# That there is a question and nothing more, greeted or not (你好，我想问下; 喂，你好。我想问一下; 请问一下): asked for it,
+# as 咨询 alone is.
+_ONLY_ASKING = re.compile(r"(?:你好|您好|嗯+|喂+|那个)*(?:请问|我想问|想问|我要问|问)(?:一下|下|个事|个问题)?(?:呢|啊|哈|哦)*")
 # 物业 said alone, the way a counter is asked for (找物业, 物业公司, 物业的问题): which service, not what is wrong.
 _PROPERTY = re.compile(r"(?:我|我们)?(?:要|想|想要)?(?:找|反映|说说?|问问?)?(?:一下|下)?物业(?:公司|服务|管理|费)?"
                        r"(?:的)?(?:问题|事|事情)?")

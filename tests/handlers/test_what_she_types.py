@@ -143,3 +143,10 @@ def test_thanks_said_at_length_after_her_rating_is_thanks_not_an_appeal(wechat, 
     for words in ("非常满意，谢谢你们", "很满意，特别感谢网格员"):
         assert wechat.send(RESIDENT, words) == resident_texts.CHATTER_REPLIES[Chatter.THANKS]
     assert appeal_count(seeded) == 1
+
+
+@pytest.mark.parametrize("words", ["喂，你好。我想问一下，", "喂，请问一下"])
+def test_a_voice_message_that_only_says_she_has_a_question_asks_for_it(wechat, seeded, words):
+    # Voice to text put 喂 first: it was filed as an empty 政策咨询 for the grid.
+    assert wechat.send(NEIGHBOUR, words) == resident_texts.CHATTER_REPLIES[Chatter.WANTS_TO_ASK]
+    assert appeal_count(seeded) == 0
