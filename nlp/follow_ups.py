@@ -23,6 +23,8 @@ _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有�
                        r"(进度|进展)(怎么样|咋样|如何)|有(结果|进度|回音)了?(吗|么|没有|没)|"
                        # 怎么没人回复, 一直没人理: asking why nobody answered what was reported
                        r"(怎么|为什么|为啥|咋|都|一直)(还)?没(有)?人(回复|回|理|管|来|联系|处理|接)|"
+                       # 怎么不回我, 为什么还不回复: the same, said of the account ("暖气怎么不回水" is no reply awaited)
+                       r"(怎么|为什么|为啥|咋)(还|都|也)?(不|没)(回|回复|回话|理|搭理)(我|人|一下|消息|信息)?(呢|啊|呀|了)?[\W_]*$|"
                        # 到现在也没人联系我, 等了三天了: how long it has waited ("垃圾到现在也没人管" is a problem of its own)
                        r"(到现在|至今)(也|还|都)?没(有)?人(回复|回|理|联系)|等了.{1,3}(天|周|个星期|礼拜|个月)了|"
                        # 电梯修好了吗, 垃圾清理了没有: asking whether the work was done

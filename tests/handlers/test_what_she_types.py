@@ -150,3 +150,16 @@ def test_a_voice_message_that_only_says_she_has_a_question_asks_for_it(wechat, s
     # Voice to text put 喂 first: it was filed as an empty 政策咨询 for the grid.
     assert wechat.send(NEIGHBOUR, words) == resident_texts.CHATTER_REPLIES[Chatter.WANTS_TO_ASK]
     assert appeal_count(seeded) == 0
+
+
+@pytest.mark.parametrize("words", ["怎么不回我", "为什么还不回复？？", "咋不理人呢"])
+def test_asking_why_nobody_answers_chases_her_open_appeal(wechat, seeded, clock, words):
+    # It was filed as a new 政策咨询 that said only 怎么不回我.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert wechat.send(RESIDENT, words).startswith(f"您的诉求 {ticket}（物业服务）当前状态")
+    assert appeal_count(seeded) == 1
+
+
+def test_asking_why_nobody_answers_with_nothing_reported_says_so(wechat, seeded):
+    assert wechat.send(NEIGHBOUR, "怎么不回我") == resident_texts.NOTHING_TO_CHASE
+    assert appeal_count(seeded) == 0
