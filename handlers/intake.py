@@ -8,7 +8,7 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
-from nlp.chatter import Chatter, asks_where_property, chatter_of, is_cry_for_help, names_only_a_place
+from nlp.chatter import Chatter, asks_where_property, chatter_of, is_cry_for_help, names_only_a_place, place_only
 from nlp.complaints import without_details as complaint_without_details
 from nlp.follow_ups import (
     asks_for_ticket,
@@ -107,7 +107,7 @@ def handle(conversation: Conversation) -> Reply:
         return Reply(binding.start_from_address(conversation, text))
     if names_only_a_place(text):  # "2号楼1单元" answering 请再具体描述: where, not what (filed, a task of no problem)
         return (filing.told_in_emergency(conversation, text) or filing.continued_if_recent(conversation, text)
-                or Reply(texts.PLACE_ONLY.format(place=text.strip(" 。.!！?？，,"))))
+                or Reply(texts.PLACE_ONLY.format(place=place_only(text))))
     # Staff never get here (their free text gets a hint), so only residents are answered from the FAQ.
     answered = faq.answer_question(conversation, text, result)
     if answered is not None:

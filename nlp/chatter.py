@@ -226,12 +226,20 @@ def asks_where_property(text: str) -> bool:
 # A building, unit or door and nothing else ("2号楼1单元", "三栋二单元502这边"): where, not what is wrong there.
 _ONLY_A_PLACE = re.compile(r"(?:我们?|我家|是|在|就是|那个)*(?:[0-9一二三四五六七八九十两零〇幺]+(?:号楼|号栋|栋|幢|楼)|[a-z]座)"
                            r"(?:[0-9一二三四五六七八九十两零〇幺]+单元)?(?:[0-9一二三四五六七八九十两零〇幺]+(?:室|号)?)?"
-                           r"(?:这边|这里|那边|那里|门口|楼下|楼上)?")
+                           r"(?:这边|这里|那边|那里|门口|楼下|楼上)?(?:的)?")
+# "我是3号楼2单元的": who she is, said before what is wrong; the place is what is echoed back to her.
+_SAYING_WHO = re.compile(r"^(?:我们?|我家)?(?:就是|是)|的$")
 
 
 def names_only_a_place(text: str) -> bool:
-    """Whether the message says only a building, unit or door (2号楼1单元), not what is wrong there."""
+    """Whether the message says only a building, unit or door (2号楼1单元, 我是3号楼2单元的), not what is wrong
+    there."""
     return _ONLY_A_PLACE.fullmatch(_PARTICLES.sub("", PUNCTUATION.sub("", as_said(text)))) is not None
+
+
+def place_only(text: str) -> str:
+    """The place of a message that names only a place, as she wrote it, without 我是…的 around it."""
+    return _SAYING_WHO.sub("", text.strip(" 。.!！?？，,"))
 
 
 def is_fragment(text: str) -> bool:

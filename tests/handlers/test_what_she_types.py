@@ -163,3 +163,10 @@ def test_asking_why_nobody_answers_chases_her_open_appeal(wechat, seeded, clock,
 def test_asking_why_nobody_answers_with_nothing_reported_says_so(wechat, seeded):
     assert wechat.send(NEIGHBOUR, "怎么不回我") == resident_texts.NOTHING_TO_CHASE
     assert appeal_count(seeded) == 0
+
+
+@pytest.mark.parametrize("words", ["我是3号楼2单元的", "是3号楼2单元的。"])
+def test_saying_which_building_she_lives_in_asks_what_is_wrong_there(wechat, seeded, words):
+    # It was filed, 待分类, as a card for the grid that said 我是3号楼2单元的.
+    assert wechat.send(NEIGHBOUR, words).startswith("3号楼2单元有什么问题？请把问题和地点一起发过来，例如：“3号楼2单元楼道灯不亮”")
+    assert appeal_count(seeded) == 0
