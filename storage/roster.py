@@ -33,6 +33,7 @@ from storage.models import (
     AppealStatus,
     Community,
     Grid,
+    OutboxMessage,
     Staff,
     StaffRole,
 )
@@ -193,8 +194,12 @@ def tell_leaders_of_leave(session: Session, member: Staff, last_day: date | None
     notice = StaffMemberOnLeave(who=member.name, last_day=until, count=len(held),
                                 tickets=tuple(appeal.ticket for appeal in held[:HANDED_NAMED]))
     day = now.astimezone(LOCAL_ZONE).date()
-    for leader in leaders:  # the same leave said again the same day tells them once
-        tell(session, leader.openid, notice, now, key=f"on_leave:{member.id}:{leader.id}:{day}:{last_day}")
+    keys = {leader.id: f"on_leave:{member.id}:{leader.id}:{day}:{last_day}" for leader in leaders}
+    told = set(session.scalars(select(OutboxMessage.idempotency_key)
+                               .where(OutboxMessage.idempotency_key.in_(list(keys.values())))))
+    for leader in leaders:  # the same leave said again the same day (typed twice) tells them once
+        if keys[leader.id] not in told:
+            tell(session, leader.openid, notice, now, key=keys[leader.id])
 
 
 def disable(session: Session, member: Staff, to: str | None, now: datetime, sensitive: Collection[str]) -> Moved:

@@ -613,6 +613,15 @@ def test_leave_for_tomorrow_says_plainly_it_starts_now_and_how_to_take_tomorrow_
     assert "请假从现在开始算" not in wechat.send(ZHANG, "请假 两天")
 
 
+def test_the_same_leave_typed_twice_is_taken_both_times_and_the_grid_leader_told_once(wechat, seeded, clock):
+    # The second 请假 到 明天 was refused as "系统有点忙" every time: its notice to the 网格长 was written twice.
+    lamp = file_and_dispatch(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
+    wechat.send(ZHANG, f"接单 {lamp}")
+    assert wechat.send(ZHANG, "请假 到 明天").startswith("已登记请假，至 11月23日（含）")
+    assert wechat.send(ZHANG, "请假 到 明天").startswith("已登记请假，至 11月23日（含）")
+    assert notices(seeded, "staff_member_on_leave") == [WANG]
+
+
 def test_pause_said_alone_never_offers_an_emergency(wechat, seeded, clock):
     emergency = file_and_dispatch(wechat, seeded, clock, "楼道里着火了，全是烟")
     wechat.send(ZHANG, f"接单 {emergency}")
