@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any
 
@@ -120,9 +121,11 @@ def _simulated_message(server, openid, text, voice, image, location, event, key)
 def demo(host: str, port: int, api_port: int | None) -> None:
     """Everything on one machine: SQLite, embedded Redis, webhook, worker, fake WeChat API, demo data."""
     from bot.demo.run import DemoError, run_demo
+    from bot.demo.sourced import forget_sourced
 
     if api_port is not None and api_port == port:  # refused before anything starts, as a bad option (exit 2)
         raise click.BadParameter(texts.API_PORT_IS_PORT.format(port=port), param_hint="'--api-port'")
+    forget_sourced(os.environ)  # a terminal that sourced a demo's operator.env starts as a fresh one would
     settings = read_settings(demo=True)
     preflight.require(settings, preflight.understanding)
     try:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import now_utc
 from bot.demo import DEFAULT_WEBHOOK, claim, history, street
+from bot.demo.sourced import OPERATOR_ENV_FILE
 from bot.ports import bind_error
 from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
 from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
@@ -41,7 +42,6 @@ DEMO_UNCLAIMED_MINUTES = 2
 DEMO_RESIDENT_TEMPLATE_ID = "DEMO_RESIDENT_NOTICE"
 DEMO_NOTICE_TEMPLATE_ID = "DEMO_BROADCAST_NOTICE"  # urgent broadcast notices, staff outside their window
 WATCH_INTERVAL_S = 0.5
-OPERATOR_ENV_FILE = "operator.env"
 SQLITE_PREFIX = claim.SQLITE_PREFIX  # then a relative path; sqlite://// is an absolute one
 RESTART_BACKOFF_S = (1, 2, 4, 8, 15, 30)
 STABLE_AFTER_S = 60  # a part that ran this long before dying is restarted quickly again

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.demo import claim, run
+from bot.demo.sourced import forget_sourced
 from bot.settings import Settings
 from tests.conftest import TEST_APPID, TEST_SECRET_KEY, TEST_TOKEN
 
@@ -61,3 +62,26 @@ def test_a_demo_with_its_own_data_directory_starts_and_one_stopped_frees_its_dir
     assert run.run_demo(demo_settings(first), "127.0.0.1", 8130) == 0
     assert (first / claim.LOCK_FILE).read_text() == "8130\n"
 
+
+def test_a_demo_started_again_in_the_terminal_that_sourced_its_operator_env_starts_its_own_redis_and_fake_api(
+        tmp_path):
+    data_dir = tmp_path / ".gridbot-demo"
+    data_dir.mkdir()
+    first = {"GRIDBOT_DATA_DIR": str(data_dir), "GRIDBOT_DATABASE_URL": f"sqlite:///{data_dir}/gridbot.db",
+             "GRIDBOT_REDIS_URL": f"unix://{data_dir}/redis.sock", "WECHAT_API_BASE_URL": "http://127.0.0.1:8131",
+             "GRIDBOT_PUBLIC_URL": "http://127.0.0.1:8130", "GRIDBOT_QUIET_HOURS": "off"}
+    run._write_operator_env(data_dir, first)
+    terminal = {**first, "GRIDBOT_QUIET_HOURS": "23:00-06:00", "HOME": "/home/sunli"}  # sourced, then one changed
+
+    dropped = forget_sourced(terminal)
+
+    assert dropped == ["GRIDBOT_DATABASE_URL", "GRIDBOT_PUBLIC_URL", "GRIDBOT_REDIS_URL", "WECHAT_API_BASE_URL"]
+    assert terminal == {"GRIDBOT_DATA_DIR": str(data_dir), "GRIDBOT_QUIET_HOURS": "23:00-06:00", "HOME": "/home/sunli"}
+    started = Settings.for_demo(terminal)
+    assert (started.redis_url, started.wechat_api_base_url, started.public_url) == (None, None, None)
+    assert started.database_url == f"sqlite:///{data_dir}/gridbot.db"
+
+
+def test_a_terminal_of_its_own_settings_keeps_them(tmp_path):
+    terminal = {"GRIDBOT_DATA_DIR": str(tmp_path), "GRIDBOT_REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert forget_sourced(terminal) == [] and terminal["GRIDBOT_REDIS_URL"] == "redis://127.0.0.1:6379/0"
