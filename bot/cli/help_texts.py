@@ -313,7 +313,7 @@ PARAMETERS: dict[str, str] = {
     "points show --json": "输出一个 JSON 对象：本人、余额和每一笔记录",
     "rates --from": "第一天（北京时间），和 --to 一起写",
     "rates --to": "最后一天（含这一天）",
-    "rates --by": "每行是什么单位：street 街道、community 社区、grid 网格、member 网格员、category 类别",
+    "rates --by": "每行是什么单位：street 街道、community 社区、grid 网格、member 网格员、category 类别（英文或中文都可以）",
     "rates --scope": "只算这个街道、社区或网格的诉求（默认：全部）；两个街道有同名社区时写 街道·社区",
     "rates --json": "输出一个 JSON 列表，而不是表格",
     "report --month": "哪个月（北京时间）",

@@ -15,12 +15,20 @@ if TYPE_CHECKING:
     from storage.rates import Row
 
 UNITS = tuple(texts.UNIT_NAMES)
+# The units as the table heads them (按网格, 网格员): an operator reading `--by` as 按 types the same words.
+UNIT_WORDS = {name: unit for unit, name in texts.UNIT_NAMES.items()}
+
+
+def _unit(_context: click.Context, _option: click.Parameter, typed: str) -> str:
+    """--by as its unit's English name, whether typed so or as its Chinese one."""
+    return UNIT_WORDS.get(typed, typed)
 
 
 @click.command("rates")
 @click.option("--from", "first", metavar="YYYY-MM-DD")
 @click.option("--to", "last", metavar="YYYY-MM-DD")
-@click.option("--by", "unit", type=click.Choice(UNITS), default="grid", show_default=True)
+@click.option("--by", "unit", type=click.Choice((*UNITS, *UNIT_WORDS)), default="grid", show_default=True,
+              callback=_unit)
 @click.option("--scope", "scope_path", metavar="PATH")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj

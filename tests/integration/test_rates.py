@@ -372,6 +372,14 @@ def test_the_cli_prints_a_ranked_table_with_the_change(november, database_url):
     assert "0.9 × 基本满意" in lines[7]
 
 
+@pytest.mark.parametrize(("word", "unit"), [("网格", "grid"), ("网格员", "member"), ("类别", "category")])
+def test_the_cli_ranks_by_the_unit_named_as_its_table_names_it(november, database_url, word, unit):
+    november_by = ("--from", "2026-11-01", "--to", "2026-11-30", "--json", "--by")
+    typed, named = _cli(database_url, *november_by, word), _cli(database_url, *november_by, unit)
+    assert typed.exit_code == 0, typed.output
+    assert json.loads(typed.output) == json.loads(named.output) and json.loads(typed.output)
+
+
 def test_a_member_who_left_after_resolving_appeals_is_listed_as_having_left(november, database_url, tmp_path):
     """李娜 resolved two of November's appeals and left on 5 December: the month's member lines still carry her
     figures, and the CLI, the console and the report say she has left, so nobody looks for her in the staff list."""

@@ -20,7 +20,8 @@ def gridbot(*arguments: str):  # type: ignore[no-untyped-def]
     (["appeals", "list", "--bogus"], "错误：没有选项 --bogus。"),
     (["appeals", "list", "--since"], "错误：选项 --since 后面要写一个值。"),
     (["reassign", "G2612030004", "第二网格", "张伟"], "错误：多了参数：张伟（值里有空格时请用引号括起来）。"),
-    (["rates", "--by", "楼栋"], "错误：'--by' 的值不对：只能是 street、community、grid、member、category 之一。"),
+    (["rates", "--by", "楼栋"], "错误：'--by' 的值不对：只能是 street、community、grid、member、category、街道、社区、网格、"
+                               "网格员、类别 之一。"),
     (["notice", "send", "--kind", "天灾", "--scope", "全部", "--text", "停水"],
      "错误：'--kind' 的值不对：只能是 停水、停电、停气、防汛、其他 之一。"),
     (["simulate", "--openid", "o1"], "错误：请写要发送的文字（或用 --event、--image、--location）。"),
