@@ -543,6 +543,8 @@ class AppealFilter:
     text: str | None = None  # its content holds these words as typed (no wildcards)
     within: Scope | None = None  # a part of the organisation picked on the page, on top of the caller's scope
     among: Select[Any] | None = None  # only these ids: what a figure counted (storage.rate_counts.counted_ids)
+    resolved_since: datetime | None = None  # 办结 at or after, and not reopened since (不满意 clears resolved_at)
+    resolved_until: datetime | None = None  # 办结 before
 
 
 @dataclass(frozen=True)
@@ -650,6 +652,10 @@ def _narrowing_conditions(wanted: AppealFilter) -> list[ColumnElement[bool]]:
         conditions.append(Appeal.paused_at.is_not(None))
     if wanted.until is not None:
         conditions.append(Appeal.created_at < wanted.until)
+    if wanted.resolved_since is not None:
+        conditions.append(Appeal.resolved_at >= wanted.resolved_since)
+    if wanted.resolved_until is not None:
+        conditions.append(Appeal.resolved_at < wanted.resolved_until)
     if wanted.categories:
         conditions.append(Appeal.category.in_(wanted.categories))
     if wanted.channel:

@@ -34,7 +34,8 @@ def _since_day(_context: click.Context, option: click.Parameter, typed: str | No
     if day is None:
         wrong = texts.NO_SUCH_DAY if not_on_the_calendar(typed.strip()) else texts.BAD_SINCE
         fail(wrong.format(text=typed, option=f"--{option.name}"))
-    return datetime.combine(day + timedelta(days=1) if option.name == "until" else day, time(), LOCAL_ZONE)
+    return datetime.combine(day + timedelta(days=1) if (option.name or "").endswith("until") else day, time(),
+                            LOCAL_ZONE)
 
 
 def read_scope(session: Session, path: str | None, compounds: bool = False) -> Scope:
@@ -83,6 +84,8 @@ def appeals_group() -> None:
 @click.option("--pending-binding", is_flag=True)
 @click.option("--since", callback=_since_day, metavar="YYYY-MM-DD")
 @click.option("--until", callback=_since_day, metavar="YYYY-MM-DD")
+@click.option("--resolved-since", callback=_since_day, metavar="YYYY-MM-DD")
+@click.option("--resolved-until", callback=_since_day, metavar="YYYY-MM-DD")
 @click.option("--counted", metavar="派发|响应及时|已解决|办结过|已评价")
 @click.option("--from", "first", metavar="YYYY-MM-DD")
 @click.option("--to", "last", metavar="YYYY-MM-DD")
@@ -91,10 +94,11 @@ def appeals_group() -> None:
 @click.pass_obj
 def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None, overdue: bool, unclaimed: bool,
                  returned: bool, pending_binding: bool, since: datetime | None, until: datetime | None,
-                 counted: str | None,
+                 resolved_since: datetime | None, resolved_until: datetime | None, counted: str | None,
                  first: str | None, last: str | None, as_json: bool, as_csv: bool) -> None:
     """List appeals, oldest first; every option given narrows the list. The table shows the ticket, when it was
     filed, category, place, status, who holds it, its clock (剩 / 已超时), and the content with numbers masked.
+    --since/--until are days filed; --resolved-since/--resolved-until days 办结 (of any status unless --status says).
     With --counted, the appeals a figure of the rates counted for the period --from/--to (default: this month),
     by the rates' own period rule, whatever their status: the console's list behind that figure."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -103,9 +107,12 @@ def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None
 
     if as_json and as_csv:
         raise click.UsageError(texts.JSON_OR_CSV)
-    if since is not None and until is not None and until <= since:
-        fail(texts.DAYS_BACKWARDS.format(first=since.date().isoformat(), last=(until - timedelta(days=1)).date().isoformat()))
-    wanted = queries.AppealFilter(_statuses(status), overdue, unclaimed, returned, pending_binding, since, until=until)
+    _refuse_backwards(texts.DAYS_BACKWARDS, since, until)
+    _refuse_backwards(texts.RESOLVED_BACKWARDS, resolved_since, resolved_until)
+    resolved = resolved_since is not None or resolved_until is not None
+    wanted = queries.AppealFilter(_statuses(status or (texts.ALL_STATUS_WORD if resolved else None)), overdue,
+                                  unclaimed, returned, pending_binding, since, until=until,
+                                  resolved_since=resolved_since, resolved_until=resolved_until)
     now = (clock or now_utc)()
     figure = _figure(counted, first, last, now)
     try:
@@ -126,6 +133,12 @@ def appeals_list(clock: Clock | None, scope_path: str | None, status: str | None
                 click.echo(appeal_table(found, now))
     except SQLAlchemyError as error:
         fail_database(texts.DATABASE_FAILED, error)
+
+
+def _refuse_backwards(wording: str, first: datetime | None, end: datetime | None) -> None:
+    """One Chinese line when a period's end (the day after its last) comes before its first day."""
+    if first is not None and end is not None and end <= first:
+        fail(wording.format(first=first.date().isoformat(), last=(end - timedelta(days=1)).date().isoformat()))
 
 
 def _figure(counted: str | None, first: str | None, last: str | None, now: datetime) -> tuple[str, Period] | None:

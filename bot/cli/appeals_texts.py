@@ -30,12 +30,14 @@ STATUS_WORDS: dict[str, str] = {
 }
 # Every status, closed ones too: what the console's 全部（含已办结） lists (a month's export for the office).
 ALL_STATUS_WORDS = frozenset({"全部", "所有", "all"})
+ALL_STATUS_WORD = "all"  # what --resolved-since/--resolved-until list without --status: whatever became of them since
 STATUS_SEPARATORS = re.compile(r"[,，、\s]+")
 BAD_STATUS = "不认识的状态“{word}”。可用：{known}（可用逗号分隔多个）"
 BAD_SCOPE = "没有找到“{name}”。可能是：{candidates}"
 BAD_SINCE = "{option} 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“{text}”。"
 NO_SUCH_DAY = "日历上没有 {text} 这一天，请核对 {option} 的日期。"
 DAYS_BACKWARDS = "--until（{last}）不能早于 --since（{first}）。"
+RESOLVED_BACKWARDS = "--resolved-until（{last}）不能早于 --resolved-since（{first}）。"
 NO_SCOPE = "没有找到“{name}”：请写街道、社区或网格的名称，如 幸福里社区 或 幸福里社区·第一网格。"
 NO_SCOPE_OR_COMPOUND = "没有找到“{name}”：请写街道、社区、网格或小区的名称，如 幸福里社区、幸福里社区·第一网格 或 阳光花园。"
 JSON_OR_CSV = "--json 和 --csv 只能选一个。"

@@ -171,6 +171,8 @@ PARAMETERS: dict[str, str] = {
     "appeals list --pending-binding": "等居民绑定住址的",
     "appeals list --since": "这一天（北京时间）及以后提交的",
     "appeals list --until": "这一天（北京时间）及以前提交的（含这一天）；和 --since 一起写是一段时间",
+    "appeals list --resolved-since": "这一天（北京时间）及以后办结的，不论哪天提交（不写 --status 时各种状态都列）",
+    "appeals list --resolved-until": "这一天（北京时间）及以前办结的（含这一天）；和 --resolved-since 一起写是一段时间，如一个月办结的",
     "appeals list --counted": "列出三率里某个数字计入的诉求（与 gridbot rates、控制台三率上的数字是同一批，不论现在的状态）：派发、响应及时、"
                               "已解决、办结过、已评价（或英文名 dispatched、responded…）",
     "appeals list --from": "三率统计期的第一天（北京时间），和 --to、--counted 一起写；不写则为本月",

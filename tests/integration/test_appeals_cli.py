@@ -266,6 +266,28 @@ def test_until_ends_the_list_on_a_day_filed_so_a_month_is_listed_by_since_and_un
     assert told.exit_code == 1 and "按提交日期列出请用 --since 和 --until" in told.output
 
 
+def test_resolved_since_and_until_list_what_was_resolved_in_a_month_whenever_it_was_filed(day, wechat, seeded,
+                                                                                          database_url, clock):
+    wechat.send(ZHANG, f"办结 {day['claimed']} 已修好")
+    with seeded.transaction() as session:  # filed on the last evening of October, resolved today in November
+        session.scalars(select(Appeal).where(Appeal.ticket == day["claimed"])).one().created_at = \
+            datetime(2026, 10, 31, 23, 30, tzinfo=LOCAL_ZONE)
+
+    def tickets(*options: str) -> set[str]:
+        result = gridbot(database_url, clock, "appeals", "list", "--json", *options)
+        assert result.exit_code == 0, result.output
+        return {row["ticket"] for row in json.loads(result.output)}
+
+    assert tickets("--resolved-since", "2026-11-01", "--resolved-until", "2026-11-30") == {day["claimed"]}
+    assert tickets("--resolved-since", "2026-11-01", "--status", "已办结") == {day["claimed"]}
+    assert tickets("--since", "2026-11-01", "--status", "已办结") == set()  # filed in October
+    assert tickets("--resolved-until", "2026-11-21") == set()
+    backwards = gridbot(database_url, clock, "appeals", "list", "--resolved-since", "2026-11-30",
+                        "--resolved-until", "2026-11-01")
+    assert backwards.exit_code == 1
+    assert backwards.output.strip() == "--resolved-until（2026-11-01）不能早于 --resolved-since（2026-11-30）。"
+
+
 @pytest.mark.parametrize("command", [("appeals", "list"), ("outbox", "failed")])
 @pytest.mark.parametrize(("typed", "says"), [
     ("2026/11/22", "--since 的日期请写成 YYYY-MM-DD，如 2026-12-01；收到“2026/11/22”。"),
