@@ -272,7 +272,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("supervise", ("督办",), "督办 编号 要求",
             "督促承办人（无人接单时：可以接单的人；已退回的：社区操作员）尽快办理（操作员、网格长）",
             Takes.TICKET_TEXT, supervising.supervise, Audience.STAFF, TextField.NOTE, roles=_OVERSEERS),
-    Command("report_for_neighbour", ("代报",), lead_texts.DAIBAO_USAGE, "替不用微信的邻居反映问题，进展会发给您",
+    # 帮邻居代报 2单元 …: the neighbour said before the verb, not words of the lead's own problem.
+    Command("report_for_neighbour", ("代报", "帮邻居代报", "替邻居代报", "代邻居报"), lead_texts.DAIBAO_USAGE, "替不用微信的邻居反映问题，进展会发给您",
             Takes.TEXT, building_lead.report_for_neighbour, Audience.COMMUNITY, roles=NEIGHBOUR_REPORTERS),
     Command("focus", ("聚焦", "聚焦办"), "聚焦", "查看本网格（社区）反复出现的问题：聚焦事项", Takes.NOTHING,
             focus.list_cases, Audience.STAFF),

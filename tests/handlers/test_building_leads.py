@@ -91,6 +91,14 @@ def test_a_lead_asking_after_what_she_filed_for_a_neighbour_is_told_its_status_n
         assert session.scalars(select(Appeal.ticket)).all() == [ticket]
 
 
+@pytest.mark.parametrize("verb", ["帮邻居代报", "替邻居代报", "代邻居报"])
+def test_the_neighbour_said_before_the_verb_is_a_daibao_not_the_leads_own_appeal(wechat, seeded, clock, verb):
+    ticket, reply = filed_for_neighbour(wechat, seeded, clock, f"{verb} 1单元 单元门的门禁坏了")
+    assert "已为邻居（阳光花园3号楼1单元）代报" in reply
+    filed = appeal(seeded, ticket)
+    assert filed.reporter_staff_id == staff_id(seeded, BUILDING_LEAD) and filed.content == "单元门的门禁坏了"
+
+
 def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat, seeded, clock):
     ticket, _ = filed_for_neighbour(wechat, seeded, clock)
     assert wechat.send(BUILDING_LEAD, f"撤销 {ticket}") == resident_texts.CANCELLED.format(ticket=ticket)
