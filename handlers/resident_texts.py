@@ -846,8 +846,8 @@ Fields = tuple[tuple[str, ...], str]  # a template message's keyword lines and i
 def _yours(n: ResidentNotice) -> str:
     # A follower joined a neighbour's appeal: it is not "theirs", but they asked to hear of it; a 楼长 (党员…) hears
     # of the appeal they filed for a neighbour (代报), whom they tell.
-    if n.followed:
-        return "您加入的诉求"
+    if n.followed:  # a 代报 merged into a neighbour's same appeal: the 楼长 follows it for the neighbour
+        return "您代报的诉求所并入的诉求" if n.for_neighbour else "您加入的诉求"
     return "您代报的诉求" if n.for_neighbour else "您的诉求"
 
 
@@ -911,16 +911,25 @@ def _resolved(n: ResidentResolved) -> str:
 
 # Followers' notices: the step, without what staff wrote about it (ResidentNotice.for_follower in storage.notices).
 def _follow_progress(n: ResidentFollowProgress) -> str:
-    return f"您加入的诉求 {n.ticket} 有新进展，工作人员正在办理。\n{_track(n)}"
+    return f"{_yours(n)} {n.ticket} 有新进展，工作人员正在办理。\n{_track(n)}"
 
 
 def _follow_paused(n: ResidentFollowPaused) -> str:
-    return f"您加入的诉求 {n.ticket} 暂缓办理，条件具备后会继续办理，届时通知您。"
+    return f"{_yours(n)} {n.ticket} 暂缓办理，条件具备后会继续办理，届时通知您。"
+
+
+FOLLOW_NOT_SOLVED = "如问题仍未解决，可直接发送文字或语音重新反映。"
+# 代报 merged into a neighbour's appeal: the 楼长 tells the neighbour; words sent plainly would be her own appeal.
+FOLLOW_NOT_SOLVED_FOR_NEIGHBOUR = "请转告邻居。邻居的问题仍未解决的，请用“代报 单元或门牌 内容”再报。"
 
 
 def _follow_resolved(n: ResidentFollowResolved) -> str:
     photo = f"{PHOTO_NOTE}\n" if n.photo else ""
-    return f"您加入的诉求 {n.ticket} 已办结。\n{photo}如问题仍未解决，可直接发送文字或语音重新反映。"
+    return f"{_yours(n)} {n.ticket} 已办结。\n{photo}{_not_solved(n)}"
+
+
+def _not_solved(n: ResidentNotice) -> str:
+    return FOLLOW_NOT_SOLVED_FOR_NEIGHBOUR if n.for_neighbour else FOLLOW_NOT_SOLVED
 
 
 def _merged(n: ResidentMerged) -> str:
@@ -1019,7 +1028,8 @@ TEMPLATE_FIELDS: dict[type[ResidentNotice], Callable[[Any], Fields]] = {
                                                                           n.working_days)),
     ResidentFollowProgress: lambda n: ((n.ticket, "办理进展", "工作人员正在办理"), _track(n)),
     ResidentFollowPaused: lambda n: ((n.ticket, "暂缓办理", "条件具备后继续办理"), _track(n)),
-    ResidentFollowResolved: lambda n: ((n.ticket, "已办结", "如未解决可重新反映"), "如问题仍未解决，可重新反映。"),
+    ResidentFollowResolved: lambda n: ((n.ticket, "已办结", "请转告邻居" if n.for_neighbour else "如未解决可重新反映"),
+                                       _not_solved(n)),
     ResidentMerged: lambda n: ((n.ticket, "已合并办理", f"并入：{n.into}"), _track(n)),
     ResidentSplit: lambda n: ((n.ticket, "恢复单独办理", f"拆自：{n.from_}"), _track(n)),
     ResidentRejected: lambda n: ((n.ticket, "不作为诉求办理", f"说明：{n.reason}"),
@@ -1054,7 +1064,7 @@ GENERIC_FIELDS: dict[type[ResidentNotice], Callable[[Any], tuple[str, str, str]]
     # Followers' notices carry the step, never what staff wrote (see _follow_progress).
     ResidentFollowProgress: lambda n: (_headline(n, "有新进展"), "有新进展，正在办理", _track(n)),
     ResidentFollowPaused: lambda n: (_headline(n, "暂缓办理"), "暂缓，条件具备后继续", _track(n)),
-    ResidentFollowResolved: lambda n: (_headline(n, "已办结"), "已办结", "如问题仍未解决，可直接发送文字或语音重新反映。"),
+    ResidentFollowResolved: lambda n: (_headline(n, "已办结"), "已办结", _not_solved(n)),
     ResidentMerged: lambda n: (_headline(n, "已合并办理"), f"已并入{n.into}办理", _track(n)),
     ResidentSplit: lambda n: (_headline(n, "恢复单独办理"), "已拆分，恢复单独办理", _track(n)),
     ResidentRejected: lambda n: (_headline(n, "不作为诉求办理"), "不作为诉求办理", f"说明：{n.reason}"),

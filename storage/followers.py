@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import AppealFollower, Resident, ResidentStatus
+from storage.models import Appeal, AppealFollower, Resident, ResidentStatus
 
 
 def openids(session: Session, appeal_id: int) -> list[str]:
@@ -16,6 +16,18 @@ def openids(session: Session, appeal_id: int) -> list[str]:
         .where(AppealFollower.appeal_id == appeal_id, Resident.status == ResidentStatus.ACTIVE)
         .order_by(AppealFollower.id)
     ))
+
+
+def following(session: Session, appeal_id: int) -> list[tuple[str, bool]]:
+    """`openids` with, for each, whether they follow for a neighbour: their own appeal merged into this one was a
+    代报 (storage.building_leads), so they hear of it as the 楼长 (党员…) who tells that neighbour."""
+    return [(openid, reporter is not None) for openid, reporter in session.execute(
+        select(Resident.openid, Appeal.reporter_staff_id)
+        .join(AppealFollower, AppealFollower.resident_id == Resident.id)
+        .join(Appeal, Appeal.id == AppealFollower.source_appeal_id)
+        .where(AppealFollower.appeal_id == appeal_id, Resident.status == ResidentStatus.ACTIVE)
+        .order_by(AppealFollower.id)
+    )]
 
 
 def follows(session: Session, appeal_id: int, resident_id: int) -> bool:

@@ -91,5 +91,6 @@ def tell_resident(session: Session, appeal: Appeal, notice: ResidentNotice, now:
 
 def tell_followers(session: Session, appeal: Appeal, notice: ResidentNotice, now: datetime) -> None:
     """One outbox row each (its own key) for the residents who joined the appeal (我也遇到), without staff's words."""
-    for openid in followers.openids(session, appeal.id):
-        tell(session, openid, notice.for_follower(), now, appeal=appeal)
+    for openid, for_neighbour in followers.following(session, appeal.id):
+        told = notice.for_follower()
+        tell(session, openid, told.for_reporter() if for_neighbour else told, now, appeal=appeal)

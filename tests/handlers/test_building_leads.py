@@ -10,7 +10,7 @@ from handlers import community_texts, resident_texts, staff_texts
 from storage import appeals, staff
 from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage, Staff, Unit
 from tests.support.database import appeal, notices, staff_id, worded
-from tests.support.personas import BUILDING_LEAD, LI, RESIDENT, WANG, ZHANG
+from tests.support.personas import BUILDING_LEAD, LI, NEIGHBOUR, RESIDENT, WANG, ZHANG
 from tests.support.worker import TICKET, dispatch_filed, file_and_dispatch
 
 pytestmark = pytest.mark.postgres
@@ -97,6 +97,21 @@ def test_the_neighbour_said_before_the_verb_is_a_daibao_not_the_leads_own_appeal
     assert "已为邻居（阳光花园3号楼1单元）代报" in reply
     filed = appeal(seeded, ticket)
     assert filed.reporter_staff_id == staff_id(seeded, BUILDING_LEAD) and filed.content == "单元门的门禁坏了"
+
+
+def test_a_daibao_merged_into_a_neighbours_appeal_is_followed_as_hers_to_pass_on_not_as_one_she_joined(
+        wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    into = TICKET.search(wechat.send(NEIGHBOUR, "2单元楼道灯不亮了，晚上看不见")).group(0)
+    dispatch_filed(seeded, clock)
+    wechat.dialog(WANG, [(f"合并 {ticket} {into}", "并入"), (f"接单 {into}", "接单成功"),
+                         (f"进展 {into} 已报修", "已记录"), (f"办结 {into} 已换灯泡", "已办结")])
+    progress, = worded(seeded, "resident_follow_progress", BUILDING_LEAD)
+    assert progress.startswith(f"您代报的诉求所并入的诉求 {into} 有新进展")
+    resolved, = worded(seeded, "resident_follow_resolved", BUILDING_LEAD)
+    assert resolved == (f"您代报的诉求所并入的诉求 {into} 已办结。\n"
+                        "请转告邻居。邻居的问题仍未解决的，请用“代报 单元或门牌 内容”再报。")
+    assert worded(seeded, "resident_follow_resolved", NEIGHBOUR) == []  # the neighbour's own: rated, not followed
 
 
 def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat, seeded, clock):
