@@ -1112,10 +1112,23 @@ def reassign_which(name: str, candidates: list[str]) -> str:
     return f"有多位工作人员叫“{name}”：\n{listed}\n请改派到其所在网格（如 改派 编号 第一网格），或联系网格长安排。"
 
 
+# A street operator's scope holds hundreds of grids and members: the first few are listed, and how many there are.
+UNKNOWN_TARGET_GRIDS_SHOWN = 10
+UNKNOWN_TARGET_MEMBERS_SHOWN = 20
+
+
 def reassign_unknown(name: str, grids: list[str], members: list[str]) -> str:
-    """Neither a grid nor a member of that name: what may be meant."""
-    return (f"找不到网格或工作人员“{name}”。可以改派给：\n网格：{'、'.join(grids) or '（无）'}\n"
-            f"工作人员：{'、'.join(members) or '（无）'}")
+    """Neither a grid nor a member of that name: what may be meant (the first few of each, within one reply)."""
+    return (f"找不到网格或工作人员“{name}”。可以改派给：\n"
+            f"网格：{_first_of(grids, UNKNOWN_TARGET_GRIDS_SHOWN, '个网格')}\n"
+            f"工作人员：{_first_of(members, UNKNOWN_TARGET_MEMBERS_SHOWN, '人')}")
+
+
+def _first_of(names: list[str], shown: int, unit: str) -> str:
+    if not names:
+        return "（无）"
+    listed = "、".join(names[:shown])
+    return listed if len(names) <= shown else f"{listed}等 {len(names)} {unit}，请写完整的名称"
 NO_TASKS = "您目前没有待办任务。"
 # A 网格长's own list empty: what she watches is the grid's, on 超期.
 NO_TASKS_LEADER = "您目前没有待办任务。本网格超期和无人接单的任务请回复“超期”查看。"

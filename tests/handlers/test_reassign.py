@@ -611,3 +611,13 @@ def test_a_reason_over_a_notes_limit_is_refused_and_nothing_moves(wechat, seeded
     refused = wechat.send(WANG, f"改派 {ticket} 李娜，" + "情" * 301)
     assert refused == "改派理由（逗号后面的话）最多 300 字，您发了 301 字，没有保存。请精简后再发。"
     assert appeal(seeded, ticket).assignee_staff_id is None and notices(seeded, "resident_transferred") == []
+
+
+def test_an_unknown_target_in_a_community_of_many_grids_lists_the_first_few_within_one_reply(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    with seeded.transaction() as session:
+        community = session.scalars(select(Community.id).where(Community.name == XINGFULI)).one()
+        session.add_all(Grid(community_id=community, name=f"第{number}网格（新建小区）") for number in range(3, 43))
+    reply = wechat.send(OPERATOR, f"改派 {ticket} 王小明")
+    assert "幸福里社区·第一网格、幸福里社区·第二网格" in reply and "等 42 个网格，请写完整的名称" in reply
+    assert "（内容较长" not in reply and len(reply.encode()) <= 2048
