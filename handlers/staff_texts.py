@@ -1096,6 +1096,8 @@ REASSIGN_REFUSED = {
     "not_reassigner": "只有社区操作员和本网格网格长可以改派诉求 {ticket}。",
     "target_out_of_scope": "不能把诉求 {ticket} 改派到您负责范围以外的网格（网格长只能在本网格内改派，操作员在本社区内）。",
     "complained_about": "诉求 {ticket} 是对这位工作人员的投诉，不能改派给本人。",
+    "complaint_to_member": ("诉求 {ticket} 是对工作人员的投诉，由网格长和社区操作员处理，不能改派给网格员；"
+                            "可以改派给网格长，或改派到网格（由那里的网格长和社区操作员接单）。"),
     "filed_by_target": "诉求 {ticket} 是这位工作人员本人以居民身份提交的，不能改派给本人办理。",
     "target_disabled": "这位工作人员已停用（离职），不能把诉求 {ticket} 改派给 TA，请改派给在岗的网格员或网格。",
     "target_not_grid_team": ("这位工作人员不是网格员或网格长，改派只能交给网格员或网格；"

@@ -154,8 +154,13 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     words and unit only to whom may read it (storage.dispatch.cards_for), as at dispatch."""
     if appeal.status not in REASSIGNABLE:
         raise wrong_state(session, appeal)
-    if member is not None and member.id in (complaints.accused(session, appeal.id) or frozenset()):
+    about = complaints.accused(session, appeal.id)
+    if member is not None and about is not None and member.id in about:
         raise NotAllowed("complained_about")
+    if member is not None and about is not None and member.role != StaffRole.GRID_LEADER:
+        # A complaint is its handlers' (storage.complaints): a member, maybe a colleague of the accused, may neither
+        # read nor claim it, and it would wait on them for nothing.
+        raise NotAllowed("complaint_to_member")
     if member is not None and filed_by(session, appeal, member):
         raise NotAllowed("filed_by_target")  # they may not work it (storage.tasks): it would wait on them for nothing
     to = _member_label(session, member) if member is not None else department or org.grid_label(session, grid.id)

@@ -214,6 +214,7 @@ def staff_ambiguous(name: str, candidates: list[Member], command: str) -> str:
 STAFF_REFUSED = {
     "to_self": "--to 不能是本人。",
     "complained_about": "有任务是对“{to}”的投诉，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
+    "complaint_to_member": "有任务是对工作人员的投诉，由网格长和社区操作员处理，不能交给网格员“{to}”；请交给网格长（或不用 --to，交回网格）。",
     "filed_by_target": "有任务是“{to}”本人以居民身份提交的诉求，不能交给 TA；请换一位接手人（或不用 --to，交回网格）。",
     "not_grid_bound": "只有网格员、网格长和物业人员属于网格；部门人员用 --street、--community、--grid 或 --all-streets 改负责的地方，"
                       "楼长、党员和志愿者用 --building 改楼栋或住址，操作员请重新邀请到新的岗位。",

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.worker import schedule
-from handlers import community_texts, resident_texts
+from handlers import community_texts, resident_texts, staff_texts
 from storage import complaints, dispatch, supervision
 from storage.models import Appeal, AppealStatus, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
@@ -274,3 +274,13 @@ def test_a_building_leads_report_of_a_complaint_without_what_happened_is_asked_f
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []
     assert "类别：投诉工作人员" in wechat.send(BUILDING_LEAD, "代报 2单元 投诉网格员张伟，上门态度很差还骂人")
+
+
+def test_a_complaint_is_never_handed_to_a_colleague_of_the_person_it_is_about(wechat, seeded, clock):
+    _, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    refused = wechat.send(WANG, f"改派 {ticket} 李娜")
+    assert refused == staff_texts.REASSIGN_REFUSED["complaint_to_member"].format(ticket=ticket)
+    assert LI not in notices(seeded, "staff_new_appeal", ticket) and notices(seeded, "resident_transferred") == []
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(LI, f"查询 {ticket}")
+    assert "已改派给 王强" in wechat.send(OPERATOR, f"改派 {ticket} 王强")  # its 网格长 may take it, as at dispatch
+
