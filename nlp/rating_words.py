@@ -54,7 +54,7 @@ _STAR_SCORES = {"1": Score.UNSATISFIED, "一": Score.UNSATISFIED, "2": Score.UNS
                 "四": Score.SATISFIED, "5": Score.SATISFIED, "五": Score.SATISFIED}
 # The problem is still there: a 不满意 whose words go to whoever handles the reopened task.
 _STILL_BROKEN = re.compile(r"还是坏|还坏着|没修好|没有修好|没修|没弄好|没解决|没有解决|又坏了|还是不行|还是老样子|"
-                           r"根本没|没人来|没有人来|没来人|没见人|没见到人|人都没见|师傅没来|没人上门|没上门|"
+                           r"根本没有?(?:人来|来人)|根本没|没人来|没有人来|没来人|没见人|没见到人|人都没见|师傅没来|没人上门|没上门|"
                            r"没人联系|没有人联系|没人管|还没好|一点没变|"
                            # 还是不亮, 又不出水, 还在漏, 又堵了 (not 还是不错)
                            r"还是那样|还是这样|还是一样|还是不(?!错)|又不(?!错)|还是没|还在漏|还漏|又漏|还是漏|还堵|又堵|还是堵|又坏")
@@ -63,7 +63,9 @@ _STILL_BROKEN = re.compile(r"还是坏|还坏着|没修好|没有修好|没修|�
 _STILL = re.compile(r"还是(?!不错|挺好|很好|蛮好|满意|很满意|可以|好的|谢谢|感谢)")
 # Said around "still broken" without naming another problem: how long it held, how often, asking why.
 _HOW_LONG_OR_WHY = re.compile(r"第?[0-9一二两三四五六七八九十几]+(?:次|天|回|遍|周|个?星期|个?月|个?小时)|"
-                              r"刚修好|刚|才|就|怎么|为什么|为啥|咋")
+                              r"刚修好|刚|才|就|怎么|为什么|为啥|咋|"
+                              # 压根没人来过, 一直没人来, 都没人来看过: how sure she is that nobody came (to look)
+                              r"压根儿?|一直|从来|到现在|至今|都|也|过|看")
 # WeChat's thumbs-down arrives as [弱] (/:weak on older phones), as its thumbs-up does as [强].
 _UNSATISFIED = re.compile(r"不满意|不(是|太|大|怎么|算|够)(太|很|特别|那么|非常|十分)?满意|(说|谈|算|称)不上满意|不理想|不太理想|不咋滴|不太行|不怎么行|不及时|不负责|不热情|不耐心|不给力|不靠谱|"
                           r"不专业|效率(太|很|真)?低|不太满意|不怎么满意|很不满|太慢|差评|很差|太差|不行|不好|不太好|不大好|不怎么好|不是很好|敷衍|失望|差劲|恶劣|不怎么样|不咋样|不咋地|"

@@ -170,3 +170,13 @@ def test_saying_which_building_she_lives_in_asks_what_is_wrong_there(wechat, see
     # It was filed, 待分类, as a card for the grid that said 我是3号楼2单元的.
     assert wechat.send(NEIGHBOUR, words).startswith("3号楼2单元有什么问题？请把问题和地点一起发过来，例如：“3号楼2单元楼道灯不亮”")
     assert appeal_count(seeded) == 0
+
+
+@pytest.mark.parametrize("words", ["根本没来人", "压根没人来过", "都没人来看过"])
+def test_saying_nobody_came_when_asked_to_rate_reopens_the_appeal(wechat, seeded, clock, words):
+    # It was filed as a new appeal, and the one resolved without a visit stayed resolved.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"办结 {ticket} 已修好")
+    assert wechat.send(RESIDENT, words).startswith(f"很抱歉没有让您满意。诉求 {ticket} 已重新打开")
+    assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED and appeal_count(seeded) == 1
