@@ -46,7 +46,7 @@ from nlp.cleaning import NUMERAL_DIGITS, spoken_ticket_digits, to_simplified
 from storage import enrolments
 from storage import staff as staff_store
 from storage.contact_input import DELETE_WORDS, InvalidContact, phone_number, says_a_door
-from storage.duty import names_a_day
+from storage.duty import names_leave
 from storage.limits import TextField, excess
 from storage.models import COMMUNITY_ROLES, GRID_BOUND, NEIGHBOUR_REPORTERS, StaffRole
 from storage.tickets import (
@@ -68,7 +68,7 @@ class Takes(StrEnum):
     CASE_TEXT = "case_text"  # a focus-case number, then words (结案 J2611230001 已统一更换水管)
     CONTACT = "contact"  # a phone number or a 门牌 (with a digit), or 删除; nothing: show it (我的电话, 门牌)
     PHONE = "phone"  # a phone number and nothing else (电话 13912345678: 我的电话 said shorter)
-    DAY = "day"  # a day, or nothing (请假 到 12月31日, 请假)
+    DAY = "day"  # a day, days, or nothing (请假 到 12月31日, 请假 下周一到周三, 请假)
     SCOPE_TEXT = "scope_text"  # a scope, then words (通知 幸福里社区/第一网格 周六消防演练)
     CHOICE = "choice"  # nothing, or one of the command's `choices` (积分排行 社区)
     TASK = "task"  # a volunteer task's number: an appeal's ticket or a 微心愿's (领单 W2612020001)
@@ -473,7 +473,7 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if command.takes is Takes.TASK_TEXT and _task_last_four(command, rest) is not None:
         return True  # 完成 0001 已换好: the volunteer's own task ending so, never a new appeal
     if command.takes is Takes.DAY:
-        return names_a_day(rest)  # "请假条怎么开" is a question for the intake, not 请假
+        return names_leave(rest)  # "请假条怎么开" is a question for the intake, not 请假
     if command.takes is Takes.SCOPE_TEXT:
         return notice_chat.names_scope(rest)  # "通知物业来修" is a problem to file, not a broadcast
     if command.takes is Takes.CHOICE:

@@ -355,15 +355,18 @@ def _reassigned(n: StaffReassigned) -> str:
 
 
 def _member_on_leave(n: StaffMemberOnLeave) -> str:
+    if not n.count:  # leave to come, told when arranged: nothing held now
+        return f"【请假】{n.who}{_leave_until(n)}，请假期间本网格的新任务由在岗的同事办理。"
     tickets = "、".join(n.tickets) + ("等" if n.count > len(n.tickets) else "")
     return (f"【请假】{n.who}{_leave_until(n)}，手上 {n.count} 件未办结的任务仍在其名下：{tickets}。"
             "需要尽快办理的，请回复“改派 编号 姓名”交给在岗的人。")
 
 
 def _leave_until(n: StaffMemberOnLeave) -> str:
+    first = f"将于 {month_day(n.first_day.astimezone(LOCAL_ZONE).date())}起" if n.first_day is not None else ""
     if n.last_day is None:
-        return "请假（直到销假）"
-    return f"请假至 {month_day(n.last_day.astimezone(LOCAL_ZONE).date())}"
+        return f"{first}请假（直到销假）"
+    return f"{first}请假至 {month_day(n.last_day.astimezone(LOCAL_ZONE).date())}"
 
 
 def _tasks_handed_over(n: StaffTasksHandedOver) -> str:
@@ -1551,17 +1554,21 @@ LEAVE_TAKEN_OPERATOR_UNTIL = ("已登记请假，至 {day}（含），{back}起�
                               "任务卡仍照常发给您和其他操作员，由在岗的同事处理；提前回来请发“销假”。{tasks}")
 LEAVE_TAKEN_OPERATOR = ("已登记请假，直到您发“销假”。请假期间不给您发每日简报；退回、督办和请操作员改派的任务卡仍照常发给您和"
                         "其他操作员，由在岗的同事处理。{tasks}")
-# Leave has no start day of its own (storage.duty): it starts when 请假 is sent. 请假 明天 is read as through
-# tomorrow, starting now; 我明天请假 records nothing. Both say how to take a day off to come.
-LEAVE_STARTS_NOW = ("\n请注意：请假从现在开始算，不能预先登记以后哪天开始的请假。只请{day}一天的，请先发“销假”，"
-                    "到那天再发“请假 今天”。")
-LEAVE_LATER = ("请假从发出“请假”时开始算，不能预先登记{day}开始的请假，这次没有登记。{day}请假的，请到那天发“请假 今天”"
-               "（只请一天）或“请假 到 12月31日”；从现在起就请假的，请发“请假 到 {day}”。")
+# Leave arranged for a later day (我明天请假, 请假 下周一到周三): on duty, tasks as usual, until that day.
+LEAVE_ARRANGED = ("已登记请假：{first}起至 {day}（含），{back}起自动恢复在岗。{first}之前您照常在岗、照常接收任务；{during}"
+                  "要取消这次请假，请发“销假”。{tasks}")
+LEAVE_ARRANGED_OPEN = ("已登记请假：{first}起，直到您发“销假”。{first}之前您照常在岗、照常接收任务；{during}"
+                       "要取消这次请假，请发“销假”。{tasks}")
+LEAVE_DURING = "请假期间派单不会给您派新任务。"
+LEAVE_DURING_UNIT = "请假期间转给本单位的任务卡仍会发给本单位每位人员（包括您），由在岗的同事接单。"
+LEAVE_DURING_OPERATOR = "请假期间不给您发每日简报。"
+LEAVE_ENDS_FIRST = "请假的最后一天在第一天之前，请检查日期，如：请假 下周一到周三。"
 LEAVE_BAD_DAY = "没看懂日期，请这样发：请假 到 12月31日（或 请假 到 2026-12-31）。"
 LEAVE_PAST_DAY = "{day} 已经过去了，请写今天或以后的日期，如：请假 到 12月31日。"
 LEAVE_UNCLEAR_YEAR = ("今年的 {passed} 已经过去了，是要请假到明年的 {next} 吗？"
                       "是的话请写上年份：请假 到 {typed}；否则请写今天或以后的日期。")
 BACK = "已销假，恢复在岗：派单会照常给您派新任务。"
+BACK_BEFORE_LEAVE = "已取消{first}起的请假，您照常在岗。"
 BACK_ALREADY = "您本来就在岗，派单会照常给您派新任务。"
 # A department's or property company's officer: 派单 never reaches them; their unit's 转办 cards do, as before.
 BACK_UNIT = "已销假，恢复在岗。转给本单位的任务卡照常发给您，请及时接单。"

@@ -88,7 +88,8 @@ _GRIDS_STAFF = (
 # The roles of a grid's team who would get its card (_ON_THE_TEAM), the filer aside, each with the grid's mode and
 # whether 派单 may pick them (`_at_work`: on duty, still following): `reach`, on the webhook's path.
 _TEAM_ROLES = DriverSQL(
-    "SELECT s.role, g.dispatch_mode, (s.on_duty OR s.off_duty_until <= %(now)s) AND NOT EXISTS (SELECT 1 FROM"
+    "SELECT s.role, g.dispatch_mode, (s.on_duty OR s.off_duty_until <= %(now)s OR s.off_duty_from > %(now)s)"
+    " AND NOT EXISTS (SELECT 1 FROM"
     " residents r WHERE r.openid = s.openid AND r.status = %(gone)s) FROM staff s JOIN grids g ON g.id = s.grid_id"
     " WHERE s.grid_id = %(grid)s AND s.active = %(active)s AND s.openid IS NOT NULL AND s.openid <> %(filer)s"
     " AND s.role IN (" + ", ".join(f"'{role.value}'" for role in GRID_TEAM) + ")")

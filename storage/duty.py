@@ -63,7 +63,66 @@ class Duty:
     """A member's duty as it stands at some moment."""
 
     on_duty: bool
-    until: date | None = None  # on leave: the last day of it (None: until 销假)
+    until: date | None = None  # on leave, or leave to come: the last day of it (None: until 销假)
+    starts: date | None = None  # on duty with leave arranged from this later day (我明天请假)
+
+
+class LeaveEndsFirst(DomainError):
+    """Leave said with its last day before its first (请假 周三到周一)."""
+
+
+@dataclass(frozen=True)
+class Leave:
+    """The leave a member asked for: from `first` (None: now) through `last` (None: until 销假)."""
+
+    first: date | None
+    last: date | None
+
+    def later(self, today: date) -> bool:
+        """Whether it starts on a day after today (我明天请假): the member is on duty until then."""
+        return self.first is not None and self.first > today
+
+
+def parse_leave(typed: str, today: date) -> Leave | None:
+    """The leave `请假 <typed>` asks for: a lone day after today is that day off (明天, 周五, 12月9日), a span is
+    its days (下周一到周三, 12月8日至12月9日), a day with 起 or 开始 starts then (明天起: until 销假); through a
+    day (到 12月31日, 三天) or today, it starts now. None when the words are no such leave; UnclearYear as
+    parse_day."""
+    text = unicodedata.normalize("NFKC", typed).strip(_EDGES)
+    starting = _STARTING.fullmatch(text)
+    if starting is not None:
+        first = parse_day(starting.group(1), today)
+        if first is not None and first < today:
+            raise PastDay(first)
+        return Leave(first, None) if first is not None else None
+    span = _SPAN.fullmatch(text)
+    if span is not None and not text.startswith(_LEAD):
+        return _span(span.group(1), span.group(2), today)
+    last = parse_day(text, today)
+    if last is None:
+        return None
+    return Leave(last, last) if starts_later(text, today) else Leave(None, last)
+
+
+def _span(first_said: str, last_said: str, today: date) -> Leave | None:
+    """下周一到周三: a weekday for the last day is read after the first (周三 is that week's) when a plain reading
+    is before it; another last day before the first: LeaveEndsFirst."""
+    first = parse_day(first_said, today)
+    if first is None:
+        return None
+    last = parse_day(last_said, today)
+    if last is not None and last < first and _WEEKDAY.fullmatch(last_said.strip(_EDGES)):
+        last = parse_day(last_said, first)
+    if last is None:
+        return None
+    if last < first:
+        raise LeaveEndsFirst(last.isoformat())
+    return Leave(first if first > today else None, last)
+
+
+# 下周一到周三, 12月8日至12月9日, 明天到后天; 明天起, 从下周一开始.
+_SPAN = re.compile(r"(.{1,12}?)\s*(?:到|至|~|～|—)\s*(.{1,12})")
+_STARTING = re.compile(r"(?:从)?\s*(.{1,12}?)\s*(?:起|开始)")
 
 
 def parse_day(typed: str, today: date) -> date | None:
@@ -136,21 +195,26 @@ def _count(said: str) -> int | None:
     return (_DIGIT_WORDS[tens] if tens else 1) * 10 + (_DIGIT_WORDS[units] if units else 0)
 
 
-# 我明天请假, 明天我想请个假, 周五想请假一天: a day off to come, said in a sentence (leave starts when sent: see
-# `starts_later`).
-_LATER_LEAVE = re.compile(r"(?:我|本人)?(.{1,8}?)(?:我|本人)?(?:要|想|需要|得)?请(?:个|一天|一下)?假(?:一天|1天)?(?:吧|啊|哈)?")
+# 我明天请假, 明天我想请个假, 周五想请假一天, 下周一到周三请假: leave to come, said in a sentence.
+_LATER_LEAVE = re.compile(r"(?:我|本人)?(.{1,14}?)(?:我|本人)?(?:要|想|需要|得)?请(?:个|一天|一下)?假(?:一天|1天)?(?:吧|啊|哈)?")
 
 
-def leave_said_for_later(typed: str, today: date) -> date | None:
-    """The day of leave to come a sentence such as 我明天请假 names (a day after today), or None. Leave has no
-    start of its own: it starts when 请假 is sent, so such a day is answered, never recorded."""
+def leave_said_for_later(typed: str, today: date) -> Leave | None:
+    """The leave to come a sentence such as 我明天请假 or 下周一到周三请假 names (starting on a day after today),
+    or None (其他 words, or a day unclear or already here)."""
     said = _LATER_LEAVE.fullmatch(unicodedata.normalize("NFKC", typed).strip(_EDGES))
-    return _day_after(said.group(1), today) if said is not None else None
+    if said is None:
+        return None
+    try:
+        leave = parse_leave(said.group(1), today)
+    except (UnclearYear, LeaveEndsFirst):
+        return None
+    return leave if leave is not None and leave.later(today) else None
 
 
 def starts_later(typed: str, today: date) -> bool:
     """Whether `请假 <typed>` names a lone day after today (明天, 周五, 12月9日), not 到 that day nor a count of days:
-    perhaps meant as the day the leave starts, which it cannot (leave starts when 请假 is sent, through that day)."""
+    the day off itself, which starts then (`parse_leave`)."""
     text = unicodedata.normalize("NFKC", typed).strip(_EDGES)
     if text.startswith(_LEAD) or text.endswith(_TAIL) or _DAYS_LONG.fullmatch(text):
         return False
@@ -171,6 +235,19 @@ def names_a_day(typed: str) -> bool:
     return _named_day(typed, _LEAP_YEAR_START) is not None
 
 
+def names_leave(typed: str) -> bool:
+    """Whether the words after 请假 name leave: a day (`names_a_day`), a span of days (下周一到周三) or a day it
+    starts (明天起)."""
+    text = unicodedata.normalize("NFKC", typed).strip(_EDGES)
+    starting = _STARTING.fullmatch(text)
+    if starting is not None and names_a_day(starting.group(1)):
+        return True
+    span = _SPAN.fullmatch(text)
+    if span is not None and names_a_day(span.group(1)) and names_a_day(span.group(2)):
+        return True
+    return names_a_day(typed)
+
+
 _LEAP_YEAR_START = date(2000, 1, 1)
 
 
@@ -179,24 +256,31 @@ def today(now: datetime) -> date:
     return now.astimezone(LOCAL_ZONE).date()
 
 
-def set_duty(member: Staff, on_duty: bool, until: date | None, now: datetime) -> Duty:
-    """在岗 (clears any leave), or 休假 through the day `until` (None: until 销假); a day already over: PastDay."""
+def set_duty(member: Staff, on_duty: bool, until: date | None, now: datetime, first: date | None = None) -> Duty:
+    """在岗 (clears any leave, that to come too), or 休假 through the day `until` (None: until 销假), from the day
+    `first` when it is after today (else from now); a day already over: PastDay."""
     if on_duty:
-        member.on_duty, member.off_duty_until = True, None
+        member.on_duty, member.off_duty_until, member.off_duty_from = True, None, None
         return Duty(True)
     if until is not None and until < today(now):
         raise PastDay(until)
+    later = first is not None and first > today(now)
     member.on_duty = False
     member.off_duty_until = _back_at(until) if until is not None else None
-    return Duty(False, until)
+    member.off_duty_from = _midnight(first) if later and first is not None else None
+    return duty_of(member, now)
 
 
 def duty_of(member: Staff, now: datetime) -> Duty:
-    """The member's duty at `now`: leave that has run out is duty again."""
+    """The member's duty at `now`: leave that has run out is duty again, and so is the time before leave arranged
+    for a later day (with that leave's days)."""
     if member.on_duty or (member.off_duty_until is not None and member.off_duty_until <= now):
         return Duty(True)
     until = member.off_duty_until
-    return Duty(False, (until.astimezone(LOCAL_ZONE) - timedelta(days=1)).date() if until is not None else None)
+    last = (until.astimezone(LOCAL_ZONE) - timedelta(days=1)).date() if until is not None else None
+    if member.off_duty_from is not None and member.off_duty_from > now:
+        return Duty(True, last, member.off_duty_from.astimezone(LOCAL_ZONE).date())
+    return Duty(False, last)
 
 
 def at_work(people: Sequence[Staff], now: datetime) -> list[Staff]:
@@ -206,12 +290,18 @@ def at_work(people: Sequence[Staff], now: datetime) -> list[Staff]:
 
 def on_duty_condition(now: datetime) -> ColumnElement[bool]:
     """A condition on Staff: on duty at `now` (as `duty_of` says), for 派单's choice."""
-    return or_(Staff.on_duty.is_(True), Staff.off_duty_until.is_not(None) & (Staff.off_duty_until <= now))
+    return or_(Staff.on_duty.is_(True), Staff.off_duty_until.is_not(None) & (Staff.off_duty_until <= now),
+               Staff.off_duty_from.is_not(None) & (Staff.off_duty_from > now))
 
 
 def _back_at(last_day: date) -> datetime:
     """The moment leave through `last_day` ends: the next local midnight."""
-    return datetime.combine(last_day + timedelta(days=1), time(), LOCAL_ZONE)
+    return _midnight(last_day + timedelta(days=1))
+
+
+def _midnight(day: date) -> datetime:
+    """The local (Beijing) midnight `day` starts at."""
+    return datetime.combine(day, time(), LOCAL_ZONE)
 
 
 def _day(year: int, month: int, day: int) -> date | None:

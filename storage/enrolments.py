@@ -283,6 +283,7 @@ def confirm(session: Session, enrolment: Enrolment, now: datetime, by: Staff | N
     member.grid_id, member.community_id = enrolment.grid_id, enrolment.community_id
     member.building_id, member.unit_id = enrolment.building_id, enrolment.unit_id
     member.department, member.active, member.on_duty, member.off_duty_until = None, True, True, None
+    member.off_duty_from = None
     session.flush()
     enrolment.staff_id = member.id
     tell(session, resident.openid, StaffMemberConfirmed(who=member.name, role=member.role), now,

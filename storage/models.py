@@ -242,6 +242,9 @@ class Staff(Base):
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # 派单 picks on-duty staff
     # 休假 until then (None: until 销假); past it the member counts as on duty again (storage.duty).
     off_duty_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 休假 arranged for a later day starts then (its local midnight); before it the member is on duty. None: leave
+    # that started when it was taken.
+    off_duty_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     work_phone: Mapped[str | None] = mapped_column(String(24))  # 工作电话: published, the resident's 已接单 names it
     # A COMMUNITY_ROLES member's building (楼长: the one they look after; others: where they live; their grid_id and
     # community_id are the building's); None for grid staff.

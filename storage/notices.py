@@ -369,11 +369,12 @@ class StaffTasksHandedOver(StaffNotice):
 @dataclass(frozen=True, kw_only=True)
 class StaffMemberOnLeave(StaffNotice):
     """To the grid's leaders: a member went on leave (请假) holding open tasks, which stay theirs; the leader may
-    move those that cannot wait (改派)."""
+    move those that cannot wait (改派). Leave arranged for a later day is told when arranged, tasks held or not."""
 
     name: ClassVar[str] = "staff_member_on_leave"
     who: str  # the member's name
     last_day: datetime | None = None  # the leave's last day, its local midnight; None: until 销假
+    first_day: datetime | None = None  # leave arranged for a later day: its first day's local midnight
     tickets: tuple[str, ...]
     count: int
 

@@ -183,23 +183,31 @@ def open_tasks(session: Session, member: Staff) -> Sequence[Appeal]:
         .order_by(Appeal.id)).all()
 
 
-def tell_leaders_of_leave(session: Session, member: Staff, last_day: date | None, now: datetime) -> None:
+def tell_leaders_of_leave(session: Session, member: Staff, last_day: date | None, now: datetime,
+                          first_day: date | None = None) -> None:
     """A grid member went on leave (请假) holding open tasks: their grid's leaders hear which, to move (改派) what
-    cannot wait; their tasks stay theirs. Nothing when they hold none."""
-    held = open_tasks(session, member) if member.role == StaffRole.GRID_MEMBER and member.grid_id else ()
-    if not held:
+    cannot wait; their tasks stay theirs. Nothing when they hold none, unless the leave starts on a later day
+    (`first_day`, 我明天请假): the leaders hear of it as it is arranged, to plan the days without them."""
+    if member.role != StaffRole.GRID_MEMBER or not member.grid_id:
+        return
+    held = open_tasks(session, member)
+    if not held and first_day is None:
         return
     leaders = staff.grid_leaders(session, member.grid_id)  # a GRID_MEMBER: never one of them
-    until = datetime.combine(last_day, time(0), LOCAL_ZONE) if last_day is not None else None
-    notice = StaffMemberOnLeave(who=member.name, last_day=until, count=len(held),
-                                tickets=tuple(appeal.ticket for appeal in held[:HANDED_NAMED]))
+    notice = StaffMemberOnLeave(who=member.name, last_day=_midnight(last_day), first_day=_midnight(first_day),
+                                count=len(held), tickets=tuple(appeal.ticket for appeal in held[:HANDED_NAMED]))
     day = now.astimezone(LOCAL_ZONE).date()
-    keys = {leader.id: f"on_leave:{member.id}:{leader.id}:{day}:{last_day}" for leader in leaders}
+    later = f":{first_day}" if first_day is not None else ""
+    keys = {leader.id: f"on_leave:{member.id}:{leader.id}:{day}:{last_day}{later}" for leader in leaders}
     told = set(session.scalars(select(OutboxMessage.idempotency_key)
                                .where(OutboxMessage.idempotency_key.in_(list(keys.values())))))
     for leader in leaders:  # the same leave said again the same day (typed twice) tells them once
         if keys[leader.id] not in told:
             tell(session, leader.openid, notice, now, key=keys[leader.id])
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(0), LOCAL_ZONE) if day is not None else None
 
 
 def disable(session: Session, member: Staff, to: str | None, now: datetime, sensitive: Collection[str]) -> Moved:

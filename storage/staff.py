@@ -439,7 +439,7 @@ def _bind(session: Session, openid: str, invite: StaffInvite, now: datetime) -> 
     staff.building_id, staff.unit_id = invite.building_id, invite.unit_id
     staff.department = invite.department
     staff.active = True
-    staff.on_duty, staff.off_duty_until = True, None
+    staff.on_duty, staff.off_duty_until, staff.off_duty_from = True, None, None
     session.flush()
     invite.used_at = now
     invite.used_by_staff_id = staff.id

@@ -150,6 +150,8 @@ BOUND = {True: "已绑定", False: "未绑定"}
 ON_DUTY = "在岗"
 OFF_DUTY = "休假"
 OFF_DUTY_UNTIL = "休假至{day}"
+LEAVE_TO_COME = "{first}起休假至{day}"  # on duty until then (请假 明天, 我下周一到周三请假)
+LEAVE_TO_COME_OPEN = "{first}起休假"
 
 
 def staff_line(member: Member) -> str:
@@ -171,12 +173,20 @@ def staff_json(member: Member) -> dict[str, object]:
         "id": member.id, "name": member.name, "role": ROLE_TITLES.get(member.role, member.role),
         "place": member.place, "department": member.department, "bound": member.bound,
         "on_duty": member.duty.on_duty, "off_duty_until": member.duty.until.isoformat() if member.duty.until else None,
+        "off_duty_from": member.duty.starts.isoformat() if member.duty.starts else None,
         "open_tasks": member.open_tasks, "work_phone": member.work_phone,
         "phone": masked_phone(member.phone) if member.phone else None,
     }
 
 
 def duty_words(current: Duty) -> str:
+    if current.starts is not None:
+        first = f"{current.starts.month}月{current.starts.day}日"
+        if current.until is None:
+            return LEAVE_TO_COME_OPEN.format(first=first)
+        last = f"{current.until.month}月{current.until.day}日" if current.until.year == current.starts.year \
+            else day_words(current.until)
+        return LEAVE_TO_COME.format(first=first, day=last)
     if current.on_duty:
         return ON_DUTY
     return OFF_DUTY_UNTIL.format(day=day_words(current.until)) if current.until else OFF_DUTY

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.worker import schedule
 from handlers import notifications, staff_texts
-from storage import dispatch, roster, staff, tasks
+from storage import dispatch, duty, roster, staff, tasks
 from storage.errors import IllegalTransition
 from storage.models import Appeal, AppealStatus, Building, OutboxMessage, Staff, StaffRole
 from tests.support.database import appeal, notices, staff_id, worded
@@ -600,17 +600,13 @@ def test_an_emergency_cannot_be_paused_the_member_is_told_to_keep_at_it_or_trans
     assert appeal(seeded, emergency).status == AppealStatus.ACCEPTED and notices(seeded, "resident_paused") == []
 
 
-def test_leave_for_tomorrow_says_plainly_it_starts_now_and_how_to_take_tomorrow_alone(wechat, seeded, clock):
-    assert wechat.send(ZHANG, "我明天请假") == (
-        "请假从发出“请假”时开始算，不能预先登记11月23日开始的请假，这次没有登记。11月23日请假的，请到那天发“请假 今天”"
-        "（只请一天）或“请假 到 12月31日”；从现在起就请假的，请发“请假 到 11月23日”。")
+def test_leave_for_tomorrow_starts_tomorrow_and_leave_through_tomorrow_starts_now(wechat, seeded, clock):
+    assert wechat.send(ZHANG, "我明天请假").startswith("已登记请假：11月23日起至 11月23日（含）")
     with seeded.transaction() as session:
-        assert session.scalars(select(Staff).where(Staff.openid == ZHANG)).one().on_duty
-    taken = wechat.send(ZHANG, "请假 明天")
-    assert taken.startswith("已登记请假，至 11月23日（含）") and "请假从现在开始算" in taken
-    assert "只请11月23日一天的，请先发“销假”，到那天再发“请假 今天”" in taken
-    assert "请假从现在开始算" not in wechat.send(ZHANG, "请假 到 明天")
-    assert "请假从现在开始算" not in wechat.send(ZHANG, "请假 两天")
+        assert duty.duty_of(session.scalars(select(Staff).where(Staff.openid == ZHANG)).one(), clock()).on_duty
+    assert wechat.send(ZHANG, "请假 明天").startswith("已登记请假：11月23日起至 11月23日（含）")
+    assert wechat.send(ZHANG, "请假 到 明天").startswith("已登记请假，至 11月23日（含）")
+    assert wechat.send(ZHANG, "请假 两天").startswith("已登记请假，至 11月23日（含）")
 
 
 def test_the_same_leave_typed_twice_is_taken_both_times_and_the_grid_leader_told_once(wechat, seeded, clock):

@@ -84,7 +84,7 @@ def test_staff_list_by_community_and_role_and_as_json(gridbot, seeded):
     listed = json.loads(output)
     assert [(member["name"], member["role"], member["place"]) for member in listed] == [("孙丽", "操作员", "幸福里社区")]
     assert set(listed[0]) == {"id", "name", "role", "place", "department", "bound", "on_duty", "off_duty_until",
-                              "open_tasks", "work_phone", "phone"}
+                              "off_duty_from", "open_tasks", "work_phone", "phone"}
     assert "demo_staff" not in output
 
 
@@ -574,6 +574,23 @@ def test_a_name_with_a_middle_dot_is_found_whichever_dot_is_typed(gridbot, seede
 
 def set_assign_mode(gridbot):
     ok(gridbot("grid", "mode", "幸福里社区·第一网格", "派单"))
+
+
+def test_leave_said_for_tomorrow_shows_in_the_staff_list_and_派单_gives_her_tasks_until_then(
+        gridbot, wechat, seeded, clock):
+    set_assign_mode(gridbot)
+    wechat.send(LI, "我明天请假")
+    line = next(one for one in ok(gridbot("staff", "list")).splitlines() if "李娜" in one)
+    assert "11月23日起休假至11月23日" in line
+    listed = json.loads(ok(gridbot("staff", "list", "--json")))
+    assert [(m["on_duty"], m["off_duty_from"], m["off_duty_until"]) for m in listed if m["name"] == "李娜"] == [
+        (True, "2026-11-23", "2026-11-23")]
+    lamps = ("1号楼楼道灯坏了", "2号楼门口路灯不亮", "3号楼单元门坏了", "4号楼垃圾没人清")
+    given = {appeal(seeded, file_and_dispatch(wechat, seeded, clock, text)).assignee_staff_id for text in lamps[:2]}
+    assert staff_id(seeded, LI) in given  # today she is at work
+    clock.advance(days=1)  # 11月23日 10:00: her day off
+    assert {appeal(seeded, file_and_dispatch(wechat, seeded, clock, text)).assignee_staff_id
+            for text in lamps[2:]} == {staff_id(seeded, ZHANG)}
 
 
 def test_a_member_on_leave_gets_no_派单_task_until_the_day_after_their_leave(gridbot, wechat, seeded, clock):

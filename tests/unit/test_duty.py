@@ -91,7 +91,42 @@ def test_leave_through_a_day_already_over_is_refused_and_changes_nothing():
     ("明天我想请个假", date(2026, 12, 8)), ("下周一本人需要请假", date(2026, 12, 14)), ("我今天请假", None), ("请假条怎么开", None), ("明天开会", None), ("我明天请假。", date(2026, 12, 8)),
 ])
 def test_leave_said_for_a_later_day_in_a_sentence_is_read(typed, day):
-    assert duty.leave_said_for_later(typed, date(2026, 12, 7)) == day
+    assert duty.leave_said_for_later(typed, date(2026, 12, 7)) == (duty.Leave(day, day) if day else None)
+
+
+@pytest.mark.parametrize(("typed", "leave"), [
+    ("明天", duty.Leave(date(2026, 12, 8), date(2026, 12, 8))),  # that day off, not from now through it
+    ("到 明天", duty.Leave(None, date(2026, 12, 8))),
+    ("今天", duty.Leave(None, date(2026, 12, 7))),
+    ("三天", duty.Leave(None, date(2026, 12, 9))),
+    ("下周一到周三", duty.Leave(date(2026, 12, 14), date(2026, 12, 16))),
+    ("12月8日至12月9日", duty.Leave(date(2026, 12, 8), date(2026, 12, 9))),
+    ("今天到周五", duty.Leave(None, date(2026, 12, 11))),
+    ("明天起", duty.Leave(date(2026, 12, 8), None)),
+    ("从下周一开始", duty.Leave(date(2026, 12, 14), None)),
+    ("请假条", None),
+])
+def test_the_leave_asked_for_starts_on_a_later_day_said_alone_or_as_a_span(typed, leave):
+    assert duty.parse_leave(typed, date(2026, 12, 7)) == leave
+
+
+def test_leave_arranged_for_a_later_day_is_duty_until_its_first_midnight_in_beijing():
+    member = Staff(on_duty=True)
+    arranged = duty.set_duty(member, False, date(2026, 12, 9), NOON, first=date(2026, 12, 8))
+    assert arranged == duty.Duty(True, date(2026, 12, 9), date(2026, 12, 8))
+    assert duty.duty_of(member, datetime(2026, 12, 7, 15, 59, tzinfo=timezone.utc)).on_duty  # 23:59 on the 7th
+    assert duty.duty_of(member, datetime(2026, 12, 7, 16, 0, tzinfo=timezone.utc)) == duty.Duty(False, date(2026, 12, 9))
+    assert duty.duty_of(member, datetime(2026, 12, 9, 16, 0, tzinfo=timezone.utc)).on_duty
+    duty.set_duty(member, True, None, NOON)
+    assert member.off_duty_from is None and duty.duty_of(member, NOON) == duty.Duty(True)
+
+
+def test_the_staff_line_says_when_leave_to_come_starts_and_ends():
+    from bot.cli.roster_texts import duty_words
+
+    assert duty_words(duty.Duty(True, date(2026, 12, 9), date(2026, 12, 8))) == "12月8日起休假至12月9日"
+    assert duty_words(duty.Duty(True, None, date(2026, 12, 8))) == "12月8日起休假"
+    assert duty_words(duty.Duty(True, date(2027, 1, 2), date(2026, 12, 30))) == "12月30日起休假至2027年1月2日"
 
 
 @pytest.mark.parametrize(("typed", "later"), [

@@ -300,6 +300,7 @@ STAFF_BOUND = {True: "已绑定", False: "未绑定"}
 STAFF_ON_DUTY = "在岗"
 STAFF_OFF_DUTY = "休假"
 STAFF_OFF_DUTY_UNTIL = "休假至 {day}"
+STAFF_LEAVE_TO_COME = "在岗（{first} 起休假）"  # leave arranged for a later day (请假 明天)
 STAFF_DISABLE = "停用"
 STAFF_DISABLE_CONFIRM = "停用后此人不再收到任务，未办结的诉求退回各自网格。"
 STAFF_DISABLE_SURE = "确认停用 {name}"
