@@ -462,6 +462,9 @@ def test_the_worker_delivering_the_notice_brings_its_progress_to_100(app, runtim
     page = person.get(f"/console/notices/{number}").get_data(as_text=True)
     assert 'id="progress-bar" max="100" value="0"' in page and 'data-done="1"' not in page
     assert 'id="notice-cancel"' in page and "notices.js" in page and "<script>" not in page
+    # Two taps, as disabling a member: the first opens the question, the second cancels.
+    assert '<details class="confirm-first"><summary>撤销通知</summary>' in page
+    assert f'id="notice-cancel-confirm">确认撤销通知 {number}：还没发出的 {GRID_REACH} 人不再收到</button>' in page
     assert person.get(f"/console/notices/{number}/progress.json").get_json()["percent"] == 0
     work(worker_runtime)
     # the fixture's notices go out in the same round: this one is the mass send keyed by its number

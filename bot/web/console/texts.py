@@ -442,6 +442,8 @@ NOTICE_CONFIRMED = "楼长已转达：{count}"
 NOTICE_WAITING_QUOTA = "微信当日接口配额已用完，剩余部分明天继续发送（一般通知早上 8 点起，紧急通知 0 点起）。"
 NOTICE_CANCEL_LABEL = "撤销：还没交给微信的部分不再发送（已交给微信的无法收回）"
 NOTICE_CANCEL_BUTTON = "撤销通知"
+# The second tap: a notice stopped by a mis-tap on a phone cannot be started again, only sent anew.
+NOTICE_CANCEL_CONFIRM = "确认撤销通知 {number}：还没发出的 {pending} 人不再收到"
 NOTICE_RECIPIENTS_HEADING = "收件人"
 NOTICE_RECIPIENT_COLUMNS = ("收件人", "OpenID", "渠道", "状态", "原因")
 NOTICE_RECIPIENT_FILTER = "只看"
