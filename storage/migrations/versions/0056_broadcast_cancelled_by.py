@@ -3,7 +3,7 @@ console's 撤销通知), as the notice already names who sent it. NULL for the n
 their status says when, not by whom.
 
 Revision ID: 0056
-Revises: 0053
+Revises: 0055
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0056"
-down_revision = "0053"
+down_revision = "0055"
 branch_labels = None
 depends_on = None
 
