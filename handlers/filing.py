@@ -71,6 +71,9 @@ def file_text(conversation: Conversation, text: str, kind: Kind, result: Classif
     )
     if placed is not None:
         received += "\n" + texts.PLACE_SAID.format(place=placed.home_label, ticket=filed.ticket)
+    elif for_family(text):
+        home = org.address(session, sender.grid_id, sender.building_id, sender.unit_id).home_label  # type: ignore[arg-type]
+        received += "\n" + texts.FAMILY_PLACE_UNSAID.format(place=home, ticket=filed.ticket)
     # Several problems are offered apart before any is offered as a join: the join would take all of them. Both
     # are of the place filed at: its parts go there too (storage.parts), the join is with that building's reports.
     offer = (several.offer(conversation, filed, text, result.category)

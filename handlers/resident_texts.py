@@ -131,6 +131,10 @@ EMERGENCY_PLACE_NAMED = "工作人员会赶往您说的地点：{place}。地点
 # A routine appeal filed at the building the resident named (of her community, or her street with its 小区), not at
 # home (storage.said_places).
 PLACE_SAID = "地点：按您说的登记在{place}，转给那里的网格。地点不对请回复“撤销 {ticket}”，再发一次并写清楼号。"
+# 我替我妈反映，她家楼道灯坏了 from a resident bound to her own home, no place said: filed at her home, which may not
+# be her mother's; she must know where it went and how to send it where her mother lives.
+FAMILY_PLACE_UNSAID = ("地点：您是替家人反映的，登记在您绑定的住址{place}。家人住在别处的，请回复“撤销 {ticket}”，"
+                       "再连小区、楼号一起发一次，例如：“我妈住在阳光花园3号楼1单元，她家楼道灯坏了”。")
 # A neighbour reported the same danger at the same building minutes ago (handlers.filing.join_same_danger).
 EMERGENCY_JOINED = ("已有人报告了这一险情，您的求助 {ticket} 已并入紧急诉求 {into}：{who}已经收到，"
                     "您说的情况也已转告他们，之后的每一步进展都会通知您。有新情况请直接发消息告诉我们。")

@@ -180,3 +180,16 @@ def test_saying_nobody_came_when_asked_to_rate_reopens_the_appeal(wechat, seeded
     wechat.send(ZHANG, f"办结 {ticket} 已修好")
     assert wechat.send(RESIDENT, words).startswith(f"很抱歉没有让您满意。诉求 {ticket} 已重新打开")
     assert appeal(seeded, ticket).status == AppealStatus.ACCEPTED and appeal_count(seeded) == 1
+
+
+def test_a_bound_daughter_reporting_for_her_mother_without_saying_where_is_told_where_it_went(wechat, seeded):
+    # It went to the daughter's own building without a word: her mother's stairwell lamp, for the wrong grid.
+    reply = wechat.send(RESIDENT, "我替我妈反映，她家楼道灯坏了")
+    ticket = TICKET.search(reply).group(0)
+    assert (f"地点：您是替家人反映的，登记在您绑定的住址阳光花园3号楼1单元。家人住在别处的，请回复“撤销 {ticket}”"
+            in reply)
+
+
+def test_a_daughter_saying_where_her_mother_lives_is_not_told_it_went_to_her_own_home(wechat):
+    reply = wechat.send(RESIDENT, "我妈住在和平小区1栋2单元，她家厨房水管漏水了")
+    assert "按您说的登记在和平小区1栋2单元" in reply and "您绑定的住址" not in reply
