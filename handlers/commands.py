@@ -583,14 +583,18 @@ _CASE_LIKE = re.compile(r"(?:[A-Za-z]{1,3}\d{1,12}|\d{3,12})(?=[\s,，、:：;�
 # comma before the words (结二，已修好), reads a place on the second page out as 十二, and says it as people count
 # lines (接第三个, 结第2条，已修好). After a counting word (个, 条, 件) the place has ended, and voice often runs the
 # words on without a comma (结第二条已修好); a bare number needs the separator (进 3号楼看看 is no place).
+# Typed with one thumb the space goes too (结1已修好): digits run on into words, unless what follows counts or
+# places something (3号楼, 2单元, 10点, 3天), which makes the digits no place in a list.
+_RUN_ON = r"(?<=\d)(?=[\u4e00-\u9fff])(?![号栋楼幢座单层室户区期门组路天点时分秒月日年周个条件次人家米元块台辆位岁斤十百千万多])"
 _POSITION = re.compile(r"第?(\d{1,2}|[一二三四五六七八九幺两]?十[一二三四五六七八九]?|[一二三四五六七八九幺两])"
-                       r"(?:[个条件]|(?=[\s,，、:：;；。！!]|$))(?:[\s,，、:：;；。！!]*(.+))?", re.DOTALL)
+                       r"(?:[个条件]|(?=[\s,，、:：;；。！!]|$)|" + _RUN_ON + r")(?:[\s,，、:：;；。！!]*(.+))?", re.DOTALL)
 # G261202014: a ticket with a digit missing (or too few to be a place in a list), said back with its format; so is
 # F1 (挂起 F1 等配件), a letter mistyped for G, and W1 or J1 (查询 W1), a wish's or a focus case's number cut short.
 _NEAR_TICKET = re.compile(r"([A-Za-z]\d{1,9}|\d{3,9})(?:\s+(.+))?", re.DOTALL)
 # 结 0013，已修好 (or 结零零一三，已修好): a ticket's last four, as people read a number out; a member's own task
 # when only one ends so.
-_LAST_FOUR = re.compile(r"(\d{4}|[〇零一二三四五六七八九幺两]{4})(?:[\s,，、:：;；。！!]+(.+))?", re.DOTALL)
+_LAST_FOUR = re.compile(r"(\d{4}|[〇零一二三四五六七八九幺两]{4})(?:(?:[\s,，、:：;；。！!]+|" + _RUN_ON + r")(.+))?",
+                        re.DOTALL)
 _LIST_PLACE = re.compile(r"\d{1,2}|[一二三四五六七八九十两]")  # 领单 1: a line of 可领任务, which has no positions
 _TICKETS_APART = re.compile(r"[\s,，、;；和]+")
 # 查询 G2612020014 2: the page of a record too long for one reply (a ticket is ten digits, so the page is apart).

@@ -380,3 +380,14 @@ def test_overdue_is_for_grid_leaders_and_operators_and_says_so_to_a_member(wecha
 
 def test_a_grid_with_nothing_late_or_waiting_is_told_so(wechat, seeded):
     assert wechat.send(WANG, "超期") == "本网格目前没有超期或无人接单的任务。"
+
+
+def test_a_place_typed_without_a_space_before_the_words_is_the_place(wechat, seeded, clock):
+    # One thumb leaves the space out: 结1已修好 was answered with the general hint, and nothing was closed.
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    wechat.send(ZHANG, "我的任务")
+    wechat.send(ZHANG, "接1")
+    assert wechat.send(ZHANG, "结1已修好").startswith(f"诉求 {lamp} 已办结")
+    assert appeal(seeded, lamp).status == "resolved"
+    assert "工作人员请使用指令" in wechat.send(ZHANG, "进3号楼看看")  # 3号楼 is a building, not the third task

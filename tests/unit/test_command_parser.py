@@ -49,6 +49,10 @@ def parsed(text: str) -> tuple[str, Arguments | str] | None:
     "查询 1",  # a place in a list is for staff commands only
     "接受一下吧",
     "进 3号楼看看",  # a place in a list stands alone: 3号楼 is no position
+    "进3号楼看看",  # nor run on into words that count or place something
+    "结2单元的灯修好了",
+    "进10点再去看看",
+    "结3天前就修好了",
     "查询 G2611220007 2611220008 谢谢",
     "积分怎么兑换",  # a question, not 我的积分 (积分)
     "积分排行怎么算的",  # 积分排行 takes nothing or 社区
@@ -176,6 +180,11 @@ def test_sentences_that_start_like_a_command_are_not_one(text):
     ("进展第一个已经联系车主挪车了", "progress", Arguments(position=1, words="已经联系车主挪车了")),
     ("办结第3件，已清理", "resolve", Arguments(position=3, words="已清理")),
     ("接第三个。", "claim", Arguments(position=3)),
+    # One thumb leaves the space out between the place (or the last four) and the words.
+    ("结1已修好", "resolve", Arguments(position=1, words="已修好")),
+    ("挂起2等配件", "pause", Arguments(position=2, words="等配件")),
+    ("进展12已联系物业", "progress", Arguments(position=12, words="已联系物业")),
+    ("结0013已修好", "resolve", Arguments(near_ticket="0013", words="已修好")),
     # 进展 with words only: the member's one task in progress.
     ("进展 已联系物业", "progress", Arguments(words="已联系物业")),
     ("进展，已联系物业。", "progress", Arguments(words="已联系物业")),
