@@ -95,6 +95,7 @@ def back(conversation: Conversation, _arguments: Arguments) -> Reply:
     was = duty.duty_of(member, conversation.now)
     duty.set_duty(member, True, None, conversation.now)
     if was.starts is not None:  # leave arranged for a later day: cancelled before it began
+        roster.tell_leaders_leave_cancelled(conversation.session, member, was.starts, conversation.now)
         return Reply(texts.BACK_BEFORE_LEAVE.format(first=texts.month_day(was.starts, duty.today(conversation.now))))
     was_on_duty = was.on_duty
     if member.role in TRANSFER_UNITS:  # no 派单 reaches them: not a promise of new tasks it never gives

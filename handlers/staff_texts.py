@@ -32,6 +32,7 @@ from storage.notices import (
     StaffFocusOpened,
     StaffMaterialAdded,
     StaffMemberConfirmed,
+    StaffMemberLeaveCancelled,
     StaffMemberMovedHome,
     StaffMemberOnLeave,
     StaffMerged,
@@ -362,6 +363,14 @@ def _member_on_leave(n: StaffMemberOnLeave) -> str:
             "需要尽快办理的，请回复“改派 编号 姓名”交给在岗的人。")
 
 
+def _leave_cancelled(n: StaffMemberLeaveCancelled) -> str:
+    return f"【销假】{n.who}取消了 {_local_month_day(n.first_day)}起的请假，照常在岗。"
+
+
+def _local_month_day(at: datetime) -> str:
+    return month_day(at.astimezone(LOCAL_ZONE).date())
+
+
 def _leave_until(n: StaffMemberOnLeave) -> str:
     first = f"将于 {month_day(n.first_day.astimezone(LOCAL_ZONE).date())}起" if n.first_day is not None else ""
     if n.last_day is None:
@@ -668,6 +677,7 @@ TEMPLATES: dict[type[StaffNotice], Callable[[Any], str]] = {
     StaffReassigned: _reassigned,
     StaffTasksHandedOver: _tasks_handed_over,
     StaffMemberOnLeave: _member_on_leave,
+    StaffMemberLeaveCancelled: _leave_cancelled,
     StaffTransferredAway: _transferred_away,
     StaffResolvedByOther: _resolved_by_other,
     StaffProgressByOther: _progress_by_other,
@@ -726,7 +736,9 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
                                f"原因：{n.reason}"), f"请重新分派：回复“改派 {n.ticket} 网格或姓名”。"),
     StaffReassigned: lambda n: ((n.ticket, f"已由{n.by}改派", f"改派给：{n.to}"), "您无需再处理。"),
     StaffTasksHandedOver: lambda n: ((_handed_tickets(n), f"{n.count} 件任务已交出", _handed_to(n)), "您无需再处理。"),
-    StaffMemberOnLeave: lambda n: ((n.who, _leave_until(n), f"{n.count} 件未办结"), "需要尽快办理的请改派给在岗的人。"),
+    StaffMemberOnLeave: lambda n: ((n.who, _leave_until(n), f"{n.count} 件未办结") if n.count else (
+        n.who, _leave_until(n), "新任务由在岗的同事办理"), "需要尽快办理的请改派给在岗的人。" if n.count else "请知悉。"),
+    StaffMemberLeaveCancelled: lambda n: ((n.who, "取消请假", f"原定 {_local_month_day(n.first_day)}起"), "照常在岗。"),
     StaffTransferredAway: lambda n: ((n.ticket, f"已由{n.by}转办", f"转办给：{n.to}"), "您无需再处理。"),
     StaffResolvedByOther: lambda n: ((n.ticket, f"已由{n.by}办结", n.note), "您无需再处理。"),
     StaffProgressByOther: lambda n: ((n.ticket, f"{n.by}已告知居民进展", n.note), "请留意，告知居民的说法保持一致。"),
@@ -1738,7 +1750,8 @@ NOTICE_LABELS: dict[type[StaffNotice], str] = {
     StaffEscalated: "督办（超时未接单、未办结）",
     StaffReassigned: "任务已改派",
     StaffTasksHandedOver: "离职或调动：未办结的任务已交出",
-    StaffMemberOnLeave: "网格员请假时手上未办结的任务（给网格长）",
+    StaffMemberOnLeave: "网格员请假时手上未办结的任务，或预先登记的请假（给网格长）",
+    StaffMemberLeaveCancelled: "网格员取消了预先登记的请假（给网格长）",
     StaffTransferredAway: "任务已转办给部门或物业",
     StaffResolvedByOther: "任务已由网格长或操作员办结",
     StaffProgressByOther: "网格长或操作员告知居民进展",

@@ -380,6 +380,16 @@ class StaffMemberOnLeave(StaffNotice):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StaffMemberLeaveCancelled(StaffNotice):
+    """To the grid's leaders, told of a member's leave arranged for a later day: they cancelled it (销假) before it
+    began, and stay at work."""
+
+    name: ClassVar[str] = "staff_member_leave_cancelled"
+    who: str  # the member's name
+    first_day: datetime  # the cancelled leave's first day, its local midnight
+
+
+@dataclass(frozen=True, kw_only=True)
 class StaffTransferredAway(StaffNotice):
     """The appeal a member had claimed was transferred (转办) to a department or property company by someone else."""
 

@@ -37,7 +37,7 @@ from storage.models import (
     Staff,
     StaffRole,
 )
-from storage.notices import StaffMemberOnLeave, StaffTasksHandedOver
+from storage.notices import StaffMemberLeaveCancelled, StaffMemberOnLeave, StaffNotice, StaffTasksHandedOver
 from storage.queries import EVERYWHERE, Scope
 from storage.telling import tell
 from storage.tickets import LOCAL_ZONE
@@ -198,10 +198,27 @@ def tell_leaders_of_leave(session: Session, member: Staff, last_day: date | None
                                 count=len(held), tickets=tuple(appeal.ticket for appeal in held[:HANDED_NAMED]))
     day = now.astimezone(LOCAL_ZONE).date()
     later = f":{first_day}" if first_day is not None else ""
-    keys = {leader.id: f"on_leave:{member.id}:{leader.id}:{day}:{last_day}{later}" for leader in leaders}
+    _tell_leaders_once(session, leaders, notice, now, f"on_leave:{member.id}:{{leader}}:{day}:{last_day}{later}")
+
+
+def tell_leaders_leave_cancelled(session: Session, member: Staff, first_day: date, now: datetime) -> None:
+    """A grid member cancelled (销假) leave arranged for a later day: the grid's leaders, told of it when it was
+    arranged, hear that they stay at work."""
+    if member.role != StaffRole.GRID_MEMBER or not member.grid_id:
+        return
+    notice = StaffMemberLeaveCancelled(who=member.name, first_day=datetime.combine(first_day, time(0), LOCAL_ZONE))
+    day = now.astimezone(LOCAL_ZONE).date()
+    _tell_leaders_once(session, staff.grid_leaders(session, member.grid_id), notice, now,
+                       f"leave_cancelled:{member.id}:{{leader}}:{day}:{first_day}")
+
+
+def _tell_leaders_once(session: Session, leaders: Sequence[Staff], notice: StaffNotice, now: datetime,
+                       key: str) -> None:
+    """The notice to each leader once under `key` (its {leader} their id): the same words typed twice tell once."""
+    keys = {leader.id: key.format(leader=leader.id) for leader in leaders}
     told = set(session.scalars(select(OutboxMessage.idempotency_key)
                                .where(OutboxMessage.idempotency_key.in_(list(keys.values())))))
-    for leader in leaders:  # the same leave said again the same day (typed twice) tells them once
+    for leader in leaders:
         if keys[leader.id] not in told:
             tell(session, leader.openid, notice, now, key=keys[leader.id])
 

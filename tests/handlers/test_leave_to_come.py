@@ -57,6 +57,7 @@ def test_a_span_of_days_to_come_is_those_days(wechat, seeded, clock):
 def test_back_before_the_leave_starts_cancels_it(wechat, seeded, clock):
     wechat.send(ZHANG, "请假 明天")
     assert wechat.send(ZHANG, "销假") == "已取消11月23日起的请假，您照常在岗。"
+    assert worded(seeded, "staff_member_leave_cancelled", WANG) == ["【销假】张伟取消了 11月23日起的请假，照常在岗。"]
     clock.advance(hours=15)
     assert duty_now(seeded, clock) == duty.Duty(True)
     assert ZHANG in card_readers(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
