@@ -831,13 +831,13 @@ def _said_alone(conversation: Conversation, command: Command) -> Reply | None:
 
 
 def _tasks_by_last_four(conversation: Conversation, command: Command, number: str) -> list[str]:
-    """结 0013 已修好: the member's tasks whose tickets end in the four digits said (none for any other number);
-    确认完成 0001: the volunteers' tasks reported done that they may confirm."""
+    """结 0013 已修好 (查询 0013 too): the member's tasks whose tickets end in the four digits said (none for any
+    other number); 确认完成 0001: the volunteers' tasks reported done that they may confirm."""
     if not number.isdigit() or len(number) != 4:
         return []
     if command.audience is Audience.COMMUNITY:
         return volunteering.own_ending(conversation, number)
-    if command.audience is not Audience.STAFF or not conversation.is_staff:
+    if not conversation.is_staff or (command.audience is not Audience.STAFF and command.name not in _STAFF_TOO):
         return []
     if command.takes is Takes.TASK:
         return volunteering.to_confirm_ending(conversation, number)

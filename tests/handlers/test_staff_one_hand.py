@@ -391,3 +391,12 @@ def test_a_place_typed_without_a_space_before_the_words_is_the_place(wechat, see
     assert wechat.send(ZHANG, "结1已修好").startswith(f"诉求 {lamp} 已办结")
     assert appeal(seeded, lamp).status == "resolved"
     assert "工作人员请使用指令" in wechat.send(ZHANG, "进3号楼看看")  # 3号楼 is a building, not the third task
+
+
+def test_a_member_looks_a_task_up_by_its_last_four_as_she_closes_it(wechat, seeded, clock):
+    # 查询 0001 was answered "只有 4 位数字，请核对": she had to type all ten digits to read her own task.
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    assert wechat.send(ZHANG, f"查询 {lamp[-4:]}").startswith(f"诉求 {lamp}")
+    assert wechat.send(ZHANG, f"查询{lamp[-4:]}").startswith(f"诉求 {lamp}")
+    assert "只有 4 位数字" in wechat.send(NEXT_DOOR, f"查询 {lamp[-4:]}")  # a resident's number is read whole
