@@ -1152,6 +1152,7 @@ NO_TASKS_LEADER = "您目前没有待办任务。本网格超期和无人接单�
 TASKS_HEADER = "您的任务（最急的在前）："
 TASKS_MORE_HEADER = "您的任务（续）："
 TASK_LINE = "{position}. {urgent}{ticket}｜{category}｜{status}｜{clock}\n   {snippet}{home}"
+TASK_WITHHELD = "涉及个人隐私，接单后可见"  # a sensitive appeal waiting for a claim, as its card withholds it
 TASK_URGENT = "【紧急·{emergency}】"  # as the card says: someone may be in danger
 # The example is the page's first place: on the page 更多 shows, 接 1 would be a line of the one before.
 TASKS_LEFT = "还有 {count} 条，回复“更多”查看。"

@@ -109,11 +109,16 @@ def choose(conversation: Conversation, header: str, found: list[Task], verb: str
 
 
 def tasks(conversation: Conversation) -> list[Task]:
-    """The member's tasks as 我的任务 lists them; a sensitive one waiting in the grid only for whom may read it."""
-    member = conversation.staff
+    """The member's tasks as 我的任务 lists them; a sensitive one waiting in the grid for whom may read it, and for
+    whom its card invited to claim it (its words and place withheld, as on the card: `_line`)."""
+    member, session = conversation.staff, conversation.session
     sensitive = sensitive_categories(conversation)
-    return [task for task in queries.tasks_of(conversation.session, member, conversation.now)
-            if may_read(conversation.session, member, task.appeal, sensitive)]
+    found = queries.tasks_of(session, member, conversation.now)
+    readable = [may_read(session, member, task.appeal, sensitive) for task in found]
+    waiting = [task.appeal.id for task, read in zip(found, readable, strict=True)
+               if not read and task.appeal.status == AppealStatus.DISPATCHED and task.appeal.category in sensitive]
+    invited = queries.carded(session, member, waiting)
+    return [task for task, read in zip(found, readable, strict=True) if read or task.appeal.id in invited]
 
 
 def to_claim(conversation: Conversation) -> Reply | None:
@@ -245,6 +250,8 @@ def _line(conversation: Conversation, position: int, task: Task, holder: str | N
     snippet = content if len(content) <= SNIPPET else content[:SNIPPET] + "…"
     place = (org.address(conversation.session, appeal.grid_id, appeal.building_id, appeal.unit_id).home_label
              if appeal.grid_id is not None else "")
+    if not may_read(conversation.session, conversation.staff, appeal, sensitive_categories(conversation)):
+        snippet, place = texts.TASK_WITHHELD, ""  # a sensitive card's task: what its card withholds, until claimed
     urgent = texts.TASK_URGENT.format(emergency=appeal.emergency) if appeal.emergency else ""
     line = texts.TASK_LINE if holder is None else texts.OVERDUE_LINE
     return line.format(position=position, urgent=urgent, ticket=appeal.ticket, category=appeal.category, holder=holder,

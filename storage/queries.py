@@ -41,11 +41,13 @@ from storage.models import (
     FocusCaseAppeal,
     FocusStatus,
     Grid,
+    OutboxMessage,
     Staff,
     StaffRole,
     Street,
     Unit,
 )
+from storage.notices import StaffNewAppeal
 from storage.org import Address
 from storage.staff import (
     MAX_CANDIDATES,
@@ -254,6 +256,15 @@ def tasks_of(session: Session, member: Staff, now: datetime | None = None) -> li
     return sorted(found, key=lambda task: (task.appeal.emergency is None, task.appeal.status != AppealStatus.RETURNED,
                                            reviews and task.appeal.category != UNCLASSIFIED, task.due is None,
                                            task.due.timestamp() if task.due else 0.0, task.appeal.id))
+
+
+def carded(session: Session, member: Staff, appeal_ids: Sequence[int]) -> set[int]:
+    """Which of the appeals the member was sent the task card of (a sensitive one's with its words withheld)."""
+    if member.openid is None or not appeal_ids:
+        return set()
+    return set(session.scalars(select(OutboxMessage.appeal_id).where(
+        OutboxMessage.recipient_openid == member.openid, OutboxMessage.template == StaffNewAppeal.name,
+        OutboxMessage.appeal_id.in_(list(appeal_ids)))))
 
 
 def _overseen_by(session: Session, member: Staff, now: datetime | None) -> ColumnElement[bool]:

@@ -138,10 +138,13 @@ def test_a_colleague_still_reads_the_grids_other_appeals_and_that_is_audited(wec
     assert views(seeded, street[0]) == [LI]
 
 
-def test_a_waiting_family_conflict_is_not_listed_to_grid_members(wechat, street):
-    assert street[1] not in wechat.send(LI, "我的任务")
-    assert street[0] in wechat.send(LI, "我的任务")
-    assert street[1] in wechat.send(WANG, "我的任务")
+def test_a_waiting_family_conflict_is_listed_to_grid_members_without_its_words_or_place(wechat, street):
+    # Its card asks them to claim it, with the words withheld: 我的任务 lists it so, not as if there were none.
+    listed = wechat.send(LI, "我的任务")
+    assert f"{street[1]}｜家庭矛盾｜待接单" in listed and FAMILY[:8] not in listed
+    assert listed.split(street[1], 1)[1].split("\n")[1].strip() == "涉及个人隐私，接单后可见"
+    assert street[0] in listed
+    assert FAMILY[:8] in wechat.send(WANG, "我的任务")
 
 
 def test_lookups_are_limited_per_hour_and_refusals_are_not_audited(wechat, seeded, clock, street):

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.support.database import appeal
-from tests.support.personas import NEXT_DOOR, OPERATOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
+from tests.support.personas import LI, NEXT_DOOR, OPERATOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
 from tests.support.worker import dispatch_filed
 
 pytestmark = pytest.mark.postgres
@@ -400,3 +400,15 @@ def test_a_member_looks_a_task_up_by_its_last_four_as_she_closes_it(wechat, seed
     assert wechat.send(ZHANG, f"查询 {lamp[-4:]}").startswith(f"诉求 {lamp}")
     assert wechat.send(ZHANG, f"查询{lamp[-4:]}").startswith(f"诉求 {lamp}")
     assert "只有 4 位数字" in wechat.send(NEXT_DOOR, f"查询 {lamp[-4:]}")  # a resident's number is read whole
+
+
+def test_a_sensitive_task_whose_card_asks_her_to_claim_it_is_in_her_list_with_its_words_withheld(wechat, seeded, clock):
+    # The card said 接单 G…, 我的任务 said 您目前没有待办任务: the dispute waited while she believed she had none.
+    dispute = file(wechat, NEXT_DOOR, "我和老公经常吵架，家庭矛盾想请社区调解一下")
+    dispatch_filed(seeded, clock)
+    listed = wechat.send(LI, "我的任务")
+    assert dispute in listed and "涉及个人隐私，接单后可见" in listed
+    assert "吵架" not in listed and "阳光花园" not in listed
+    assert f"接单成功：{dispute}" in wechat.send(LI, "接 1")
+    assert dispute in wechat.send(LI, "我的任务") and "吵架" in wechat.send(LI, "我的任务")
+    assert dispute not in wechat.send(ZHANG, "我的任务")  # claimed by 李娜: nothing of it for him
