@@ -289,6 +289,8 @@ COMMANDS: tuple[Command, ...] = (
             notice_chat.draft_for_staff, Audience.STAFF, roles=_OVERSEERS),
     Command("notice_progress", ("通知进度",), "通知进度 编号", "查看通知发送到哪儿了（操作员、网格长）", Takes.CODE,
             notice_chat.progress, Audience.STAFF, roles=_OVERSEERS),
+    Command("notice_cancel", ("撤销通知", "撤回通知"), "撤销通知 编号", "发错的通知：还没发出的部分不再发送（操作员、网格长）",
+            Takes.CODE, notice_chat.cancel_notice, Audience.STAFF, roles=_OVERSEERS),
     Command("relayed", ("已转达", "已转达了", "转达了", "已经转达", "已经转达了"), "已转达 编号", "通知已转告不用微信的邻居", Takes.CODE, notice_chat.relayed,
             Audience.COMMUNITY, roles=(StaffRole.BUILDING_LEAD,)),
     Command("notice_show", ("通知全文",), "通知全文 编号", "查看一条通知的全文", Takes.CODE, notice_chat.show,

@@ -233,6 +233,27 @@ def progress(conversation: Conversation, arguments: Arguments) -> Reply:
     return Reply(texts.progress_line(notice_records.progress(conversation.session, notice)))
 
 
+def cancel_notice(conversation: Conversation, arguments: Arguments) -> Reply:
+    """撤销通知 <编号>: stop what of a notice to the sender's part is not handed to WeChat yet, in their name, as the
+    console and `gridbot notice cancel` do; a grid leader has neither. Another part's number reads as unknown."""
+    if conversation.staff.role not in BROADCASTERS:
+        return Reply(texts.CANCEL_NOT_ALLOWED)
+    try:
+        notice = notice_records.find(conversation.session, arguments.words)
+    except NotFound:
+        return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
+    if not _within_reach(conversation, notice.scope_path):
+        return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
+    try:
+        stopped = notice_records.cancel(conversation.session, notice, conversation.now,
+                                        notice_records.Canceller(staff_id=conversation.staff.id))
+    except NotAllowed as refused:
+        shown = notice_records.progress(conversation.session, notice)
+        return Reply(texts.already_cancelled(shown) if refused.reason == "cancelled"
+                     else texts.ALL_SENT.format(number=notice.number))
+    return Reply(texts.cancelled(notice_records.progress(conversation.session, notice), stopped))
+
+
 def _within_reach(conversation: Conversation, path: str) -> bool:
     """Whether the staff member could have sent a notice to `path` (a path no longer naming a place: nobody)."""
     try:

@@ -173,6 +173,14 @@ NOTICE_USAGE = ("发通知请先写范围，再空一格写内容，如：通知
 NOT_CONFIRMED = "请回复“确认 发送”发出通知，或回复“取消”放弃。"
 NOT_ALLOWED = "只有社区或街道的操作员（本社区或街道）和网格长（本网格）可以发通知。"
 PROGRESS_NOT_ALLOWED = "通知进度只有社区或街道的操作员和网格长可以查看。"
+CANCEL_NOT_ALLOWED = "撤销通知只有社区或街道的操作员和网格长可以使用。"
+STOPPED = "通知 {number} 已撤销：还没发出的 {count} 人不会再收到。"
+STOPPED_UNDER_WAY = "正在交给微信的 {count} 人这一批会发完。"
+# WeChat keeps what it was handed: a text mass send or a template message cannot be called back from the phones.
+STOPPED_SENT = "已经发出的 {sent} 人已收到，微信上的消息无法收回；内容有误请另发一条以“更正：”开头的通知。"
+ALREADY_STOPPED = "通知 {number} 已于 {at} 撤销过{by}，这次没有改动。"
+ALL_SENT = ("通知 {number} 已全部交给微信，不能再撤销：已发出的消息无法收回。内容有误请另发一条更正通知"
+            "（同样的范围，内容以“更正：”开头写明正确的内容）。")
 NOT_YOURS = "这个范围超出了您能发通知的范围（网格长：本网格；社区操作员：本社区；街道操作员：本街道）。"
 UNKNOWN_NOTICE = "没有找到通知 {number}。"
 WITHDRAWN = "通知 {number} 已撤回，请以社区之后发布的通知为准。"
@@ -250,3 +258,20 @@ def page_title(urgent: bool, kind: str | None) -> str:
 def page_time(at: datetime) -> str:
     """When the notice went, Beijing time."""
     return at.astimezone(LOCAL_ZONE).strftime("%Y年%m月%d日 %H:%M")
+
+
+def cancelled(shown: Progress, stopped: int) -> str:
+    """撤销通知 done: how many will not get it, and how many had it already (not recalled)."""
+    line = STOPPED.format(number=shown.number, count=stopped)
+    if shown.pending:
+        line += STOPPED_UNDER_WAY.format(count=shown.pending)
+    if shown.sent:
+        line += STOPPED_SENT.format(sent=shown.sent)
+    return line
+
+
+def already_cancelled(shown: Progress) -> str:
+    """A second 撤销通知: when and by whom the first one stopped it."""
+    by = f"（{shown.cancelled_by}）" if shown.cancelled_by else ""
+    return ALREADY_STOPPED.format(number=shown.number, at=clock(shown.cancelled_at) if shown.cancelled_at else "之前",
+                                    by=by)

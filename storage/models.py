@@ -704,9 +704,10 @@ class Broadcast(Base):
     send_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Who cancelled it: a console account, or the server login that ran `gridbot notice cancel` (both None for the
-    # notices cancelled before migration 0056).
+    # Who cancelled it: a console account, a staff member in the chat, or the server login that ran `gridbot notice
+    # cancel` (all None for the notices cancelled before migration 0056).
     cancelled_by_console_user_id: Mapped[int | None] = mapped_column(ForeignKey("console_users.id"))
+    cancelled_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     cancelled_by_login: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)  # what stopped a channel (45009), for status
     # JSON [[channel, status, reason, count], ...]: the recipients' outcomes, written when their rows are forgotten

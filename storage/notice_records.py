@@ -70,7 +70,7 @@ class Progress:
     next_due: datetime | None = None  # when its first waiting chunk goes: later than send_at when quota put it off
     created_at: datetime | None = None  # when it was written (its number's day): `notice list --until` pages by it
     cancelled_at: datetime | None = None
-    cancelled_by: str = ""  # the console account's name that cancelled it; "" from the CLI or before it was kept
+    cancelled_by: str = ""  # the console account's or staff member's name that cancelled it; "" from the CLI
     cancelled_by_login: str | None = None  # from the CLI: the server login that ran `gridbot notice cancel`
 
     @property
@@ -134,8 +134,7 @@ def progress(session: Session, notice: Broadcast) -> Progress:
         notice.author_login, notice.tally is not None,
         session.scalar(select(func.min(BroadcastChunk.due_at)).where(BroadcastChunk.broadcast_id == notice.id,
                                                                      BroadcastChunk.status == ChunkStatus.PENDING)),
-        notice.created_at, notice.cancelled_at, _console_name(session, notice.cancelled_by_console_user_id),
-        notice.cancelled_by_login)
+        notice.created_at, notice.cancelled_at, _canceller(session, notice), notice.cancelled_by_login)
 
 
 def _outcomes(session: Session, notice: Broadcast) -> list[tuple[str | None, str, str | None, int]]:
@@ -181,6 +180,12 @@ def _author(session: Session, notice: Broadcast) -> str:
     if notice.author_staff_id is not None:
         return session.scalar(select(Staff.name).where(Staff.id == notice.author_staff_id)) or ""
     return ""
+
+
+def _canceller(session: Session, notice: Broadcast) -> str:
+    if notice.cancelled_by_staff_id is not None:
+        return session.scalar(select(Staff.name).where(Staff.id == notice.cancelled_by_staff_id)) or ""
+    return _console_name(session, notice.cancelled_by_console_user_id)
 
 
 def _console_name(session: Session, user_id: int | None) -> str:
@@ -260,11 +265,12 @@ def latest(session: Session, limit: int = 50, since: datetime | None = None,
 
 @dataclass(frozen=True)
 class Canceller:
-    """Who stops a notice, kept on it as its author is: a console account, or the server login that ran
-    `gridbot notice cancel`."""
+    """Who stops a notice, kept on it as its author is: a console account, a staff member in the chat, or the
+    server login that ran `gridbot notice cancel`."""
 
     console_user_id: int | None = None
     login: str | None = None
+    staff_id: int | None = None
 
 
 def cancel(session: Session, notice: Broadcast, now: datetime, by: Canceller | None = None) -> int:
@@ -287,7 +293,8 @@ def cancel(session: Session, notice: Broadcast, now: datetime, by: Canceller | N
         .values(status=RecipientStatus.SKIPPED, reason=CANCELLED_REASON)).rowcount
     notice.state, notice.cancelled_at = NoticeState.CANCELLED, now
     if by is not None:
-        notice.cancelled_by_console_user_id, notice.cancelled_by_login = by.console_user_id, (by.login or "")[:64] or None
+        notice.cancelled_by_console_user_id, notice.cancelled_by_staff_id = by.console_user_id, by.staff_id
+        notice.cancelled_by_login = (by.login or "")[:64] or None
     return stopped
 
 

@@ -6,10 +6,10 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from handlers import community_texts as lead_texts
-from handlers import notice_texts, staff_texts
+from handlers import notice_texts, resident_texts, staff_texts
 from handlers.resident_texts import LOCAL_ZONE
 from storage import notice_planning, notice_records, seeding
 from storage.models import (
@@ -303,6 +303,51 @@ def test_notice_progress_of_another_community_or_grid_reads_as_a_number_that_doe
         assert wechat.send(outsider, f"通知进度 {number}") == notice_texts.UNKNOWN_NOTICE.format(number=number)
     assert number in wechat.send(OPERATOR, f"通知进度 {number}")
     assert number in wechat.send(WANG, f"通知进度 {number}")  # the leader of the grid it went to
+
+
+def test_a_grid_leader_stops_a_notice_sent_by_mistake_from_the_chat_once_and_in_his_name(wechat, seeded, clock):
+    wechat.dialog(WANG, [("通知 本网格 明天上午停水", "群发：5 人"), ("确认 发送", "已排入发送")])
+    with seeded.transaction() as session:
+        (number,) = session.scalars(select(Broadcast.number)).all()
+
+    assert wechat.send(WANG, f"撤销通知 {number}") == f"通知 {number} 已撤销：还没发出的 5 人不会再收到。"
+
+    with seeded.transaction() as session:
+        shown = notice_records.progress(session, notice_records.find(session, number))
+    assert (shown.state, shown.pending, shown.cancelled_by) == ("cancelled", 0, "王强")
+    again = wechat.send(OPERATOR, f"撤回通知 {number}")
+    assert again == f"通知 {number} 已于 {resident_texts.clock(shown.cancelled_at)} 撤销过（王强），这次没有改动。"
+
+
+def test_cancelling_a_notice_partly_sent_from_the_chat_says_who_has_it_already(wechat, seeded, clock):
+    number = sent_notice(seeded, clock)
+    with seeded.transaction() as session:  # two have it, the rest wait (quota, quiet hours)
+        notice = notice_records.find(session, number)
+        notice.state = NoticeState.SENDING
+        first_two = select(BroadcastRecipient.id).where(BroadcastRecipient.broadcast_id == notice.id).limit(2)
+        session.execute(update(BroadcastRecipient).where(BroadcastRecipient.id.in_(first_two.scalar_subquery()))
+                        .values(status=RecipientStatus.SENT))
+        waiting = session.scalar(select(func.count()).select_from(BroadcastRecipient).where(
+            BroadcastRecipient.broadcast_id == notice.id, BroadcastRecipient.status == RecipientStatus.PENDING))
+
+    answer = wechat.send(OPERATOR, f"撤销通知 {number}")
+
+    assert answer == (f"通知 {number} 已撤销：还没发出的 {waiting} 人不会再收到。"
+                      "已经发出的 2 人已收到，微信上的消息无法收回；内容有误请另发一条以“更正：”开头的通知。")
+
+
+def test_only_senders_of_the_part_may_cancel_a_notice_and_a_finished_one_asks_for_a_correction(wechat, seeded, clock):
+    with seeded.transaction() as session:
+        session.add(Staff(openid="o_second_leader", name="二网格长", role=StaffRole.GRID_LEADER,
+                          grid_id=session.scalars(select(Grid.id).join(Community).where(
+                              Community.name == XINGFULI, Grid.name == "第二网格")).one(),
+                          active=True, created_at=clock()))
+    number = sent_notice(seeded, clock)  # to 3号楼, all handed to WeChat
+
+    assert wechat.send(ZHANG, f"撤销通知 {number}") == notice_texts.CANCEL_NOT_ALLOWED
+    assert wechat.send("o_second_leader", f"撤销通知 {number}") == notice_texts.UNKNOWN_NOTICE.format(number=number)
+    assert "不能再撤销：已发出的消息无法收回" in wechat.send(WANG, f"撤销通知 {number}")
+    assert "撤销通知 编号" in wechat.send(WANG, "帮助 2") + wechat.send(WANG, "帮助")
 
 
 def test_the_progress_of_a_scheduled_notice_says_when_it_goes(wechat, seeded, clock):
