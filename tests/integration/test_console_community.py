@@ -8,6 +8,7 @@ import csv
 import io
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
@@ -391,7 +392,10 @@ def test_the_csv_has_the_cli_reports_columns_within_the_scope(app, earned):
     answer = logged_in(app, "xingfuli").get("/console/community/points.csv?month=2026-11")
 
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
-    assert 'filename="points-2026-11.csv"' in answer.headers["Content-Disposition"]
+    # Whose and which month, as the other downloads: a street's communities each save one, and each says whose.
+    named = "积分-幸福里社区-2026-11.csv"
+    assert answer.headers["Content-Disposition"] == (
+        f"attachment; filename=\"points-2026-11.csv\"; filename*=UTF-8''{quote(named)}")
     text = answer.get_data(as_text=True)
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))

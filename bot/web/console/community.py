@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 from bot.sheets.points import points_csv
 from bot.web.console import texts
 from bot.web.console.guard import blueprint, in_scope_or_404, login_required, runtime
+from bot.web.console.helpers import attachment, scope_label
 from handlers.community_texts import enrol_word
 from handlers.points_words import terms
 from handlers.staff_texts import role_title, unclear_place
@@ -51,8 +52,9 @@ def points_download() -> Response:
     month, _ = _month()
     with runtime().database.transaction() as db:
         made = points_report.report(db, month, g.operator.scope)
-    return Response(points_csv(made), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{texts.POINTS_FILENAME.format(month=month)}"'})
+        place = scope_label(db)
+    return Response(points_csv(made), mimetype="text/csv", headers={"Content-Disposition": attachment(
+        texts.POINTS_FILENAME.format(place=place, month=month), texts.POINTS_ASCII_FILENAME.format(month=month))})
 
 
 def _month() -> tuple[str, str | None]:

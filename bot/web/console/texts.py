@@ -780,4 +780,5 @@ POINTS_NONE = "{month} 范围内没有积分记录。"
 POINTS_CSV = "下载 CSV（含各规则明细，与 gridbot points report 同列）"
 POINTS_BAD_MONTH = "月份请写成 YYYY-MM，如 2026-11；收到“{month}”，下面是本月的积分。"
 POINTS_NOT_YET = "{month} 还没到（今天是 {today}），下面是本月的积分。"
-POINTS_FILENAME = "points-{month}.csv"
+POINTS_FILENAME = "积分-{place}-{month}.csv"  # whose and which month: a street's communities each save one
+POINTS_ASCII_FILENAME = "points-{month}.csv"  # for a browser that takes no Chinese file name
