@@ -99,6 +99,30 @@ def test_a_date_range_counts_whole_days_in_beijing_time(app, clock):
     assert listed(person, f"status=all&from={old}&to={old}") == {"F-OLD"}
 
 
+def test_days_of_resolving_list_what_was_resolved_then_whenever_it_was_filed(app, runtime, clock):
+    from storage.models import Appeal
+
+    day = (clock() + timedelta(hours=8)).date()
+    with runtime.database.transaction() as session:  # F-OLD, filed 40 days ago, was resolved today and rated
+        old = session.scalars(select(Appeal).where(Appeal.ticket == "F-OLD")).one()
+        old.resolved_at = clock()
+    person = logged_in(app, "street")
+
+    assert listed(person, f"resolved_from={day}&resolved_to={day}") == {"F-OLD"}
+    assert listed(person, f"status=all&from={day}&to={day}") == {"G-XFL", "G-HP", "F-VOICE", "F-PAUSED", "F-100%"}
+    assert listed(person, f"resolved_to={day - timedelta(days=1)}") == set()
+    page = person.get(f"/console/appeals?resolved_from={day}").get_data(as_text=True)
+    assert "期间办结的" in page and f'id="filter-resolved-from" value="{day}"' in page
+    export = person.get(f"/console/appeals.csv?resolved_from={day}&resolved_to={day}")
+    name = f"诉求-幸福街道-期间办结的-办结{day}至{day}-{day:%Y%m%d}.csv"
+    assert f"filename*=UTF-8''{quote(name)}" in export.headers["Content-Disposition"]
+    assert f'filename="appeals-all-resolved-{day:%Y%m%d}-{day:%Y%m%d}-{day:%Y%m%d}.csv"' in \
+        export.headers["Content-Disposition"]
+    assert "F-OLD" in export.get_data(as_text=True)
+    backwards = person.get(f"/console/appeals?resolved_from={day}&resolved_to={day - timedelta(days=1)}")
+    assert "早于开始日期" in backwards.get_data(as_text=True)
+
+
 def test_a_community_operator_cannot_widen_the_list_by_naming_another_place(app):
     person = logged_in(app, "xingfuli")
     assert listed(person, "where=和平社区") == set()

@@ -36,7 +36,8 @@ QUEUES: dict[str, AppealFilter] = {
 ALL_STATUSES = "all"
 STATUSES = (*AppealStatus, LAPSED_STATUS)  # the status filter's choices, as `storage.appeals.shown_status` names them
 FLAGS = ("overdue", "unclaimed", "paused")  # checkboxes: present means on
-FIELDS = ("queue", "status", "category", "where", "channel", "from", "to", "q", "counted", *FLAGS)
+FIELDS = ("queue", "status", "category", "where", "channel", "from", "to", "resolved_from", "resolved_to", "q", "counted",
+          *FLAGS)
 TEXT_LIMIT = 50  # characters of a search or a place: longer is a paste gone wrong
 
 
@@ -63,17 +64,20 @@ def read(session: Session, args: Mapping[str, str], scope: Scope, now: datetime)
     try:
         if any(len(value) > TEXT_LIMIT for value in given.values()):
             raise _Unreadable(texts.FILTER_TOO_LONG.format(limit=TEXT_LIMIT))
-        since, until = _day(given["from"]), _day(given["to"], following=True)
-        if since and until and until <= since:
-            raise _Unreadable(texts.FILTER_BACKWARDS.format(first=given["from"], last=given["to"]))
+        since, until = _days(given["from"], given["to"])
+        resolved_since, resolved_until = _days(given["resolved_from"], given["resolved_to"])
+        resolved = resolved_since is not None or resolved_until is not None
         wanted = replace(
             QUEUES[queue],
-            **_statuses(given["status"]),
+            # Resolved in those days, whatever became of them since: 已办结 and 已评价完结 alike, unless one is chosen.
+            **_statuses(given["status"] or (ALL_STATUSES if resolved else "")),
             **{flag: True for flag in FLAGS if given[flag]},
             categories=(given["category"],) if given["category"] else (),
             channel=_channel(given["channel"]),
             since=since,
             until=until,
+            resolved_since=resolved_since,
+            resolved_until=resolved_until,
             text=given["q"] or None,
             within=_within(session, given["where"], scope),
         )
@@ -118,6 +122,14 @@ def _channel(word: str) -> str | None:
     if word and word not in set(Channel):
         raise _Unreadable(texts.FILTER_BAD_CHANNEL)
     return word or None
+
+
+def _days(first: str, last: str) -> tuple[datetime | None, datetime | None]:
+    """From the start of the first day to the end of the last, in Beijing time; either may be left open."""
+    since, until = _day(first), _day(last, following=True)
+    if since and until and until <= since:
+        raise _Unreadable(texts.FILTER_BACKWARDS.format(first=first, last=last))
+    return since, until
 
 
 def _day(word: str, following: bool = False) -> datetime | None:

@@ -63,6 +63,8 @@ def _list_heading(wanted: appeal_filters.Wanted) -> str:
     status, counted = wanted.arguments.get("status"), wanted.arguments.get("counted")
     if counted in texts.COUNTED_NAMES and not wanted.refusal:
         return texts.COUNTED_HEADING.format(name=texts.COUNTED_NAMES[counted])
+    if wanted.queue == "open" and not status and _resolved_days(wanted.arguments):
+        return texts.RESOLVED_LIST
     if wanted.queue != "open" or not status:
         return texts.QUEUE_NAMES[wanted.queue]
     if status == appeal_filters.ALL_STATUSES:
@@ -108,18 +110,33 @@ def appeals_export() -> Response | tuple[str, int]:
 def _export_parts(wanted: appeal_filters.Wanted) -> list[str]:
     """What the exported list holds, as its file name says it: the list, the category and the days filtered."""
     arguments = wanted.arguments
-    first, last = arguments.get("from"), arguments.get("to")
-    days = (texts.EXPORT_BETWEEN.format(first=first, last=last) if first and last
+    resolved = _resolved_days(arguments)
+    parts = (_list_heading(wanted), arguments.get("category"), _days(arguments.get("from"), arguments.get("to")),
+             texts.EXPORT_RESOLVED.format(days=resolved) if resolved else None)
+    return [_file_safe(part) for part in parts if part]
+
+
+def _resolved_days(arguments: dict[str, str]) -> str | None:
+    return _days(arguments.get("resolved_from"), arguments.get("resolved_to"))
+
+
+def _days(first: str | None, last: str | None) -> str | None:
+    """2026-11-01至2026-11-30, 2026-11-01起, 至2026-11-30, or None: a range of days as a file name says it."""
+    return (texts.EXPORT_BETWEEN.format(first=first, last=last) if first and last
             else texts.EXPORT_SINCE.format(first=first) if first else texts.EXPORT_UNTIL.format(last=last) if last
             else None)
-    return [_file_safe(part) for part in (_list_heading(wanted), arguments.get("category"), days) if part]
 
 
 def _export_ascii_parts(wanted: appeal_filters.Wanted) -> list[str]:
     """The same in ASCII: the queue or the status filtered, and the days."""
     arguments = wanted.arguments
-    status = arguments.get("status") or arguments.get("counted") or wanted.queue
+    every = wanted.queue == "open" and _resolved_days(arguments)  # resolved in those days: of any status now
+    status = arguments.get("status") or arguments.get("counted") or (appeal_filters.ALL_STATUSES if every
+                                                                     else wanted.queue)
     parts = [status, arguments.get("from", "").replace("-", ""), arguments.get("to", "").replace("-", "")]
+    if _resolved_days(arguments):
+        parts += ["resolved", arguments.get("resolved_from", "").replace("-", ""),
+                  arguments.get("resolved_to", "").replace("-", "")]
     return [part for part in (_file_safe(part.encode("ascii", "replace").decode()) for part in parts) if part]
 
 

@@ -107,7 +107,9 @@ NAV = {"home": "工作台", "appeals": "诉求", "logins": "登录记录"}
 
 # --- the list's filters and its export -----------------------------------------------------------------------
 FILTER_LABELS = {"status": "状态", "category": "类别", "where": "街道/社区/网格/小区", "channel": "渠道", "from": "提交自",
-                 "to": "至", "q": "内容包含", "overdue": "已超时", "unclaimed": "待接单", "paused": "已挂起"}
+                 "to": "至", "resolved_from": "办结自", "resolved_to": "至", "q": "内容包含", "overdue": "已超时",
+                 "unclaimed": "待接单", "paused": "已挂起"}
+RESOLVED_LIST = "期间办结的"  # the list's name when only days of 办结 narrow it: not 全部未办结
 FILTER_ANY = "不限"
 FILTER_ALL_STATUSES = "全部（含已办结）"
 FILTER_OPEN_STATUSES = "未办结"
@@ -123,6 +125,7 @@ EXPORT_ASCII_FILENAME = "appeals-{parts}-{day}.csv"  # for a browser that cannot
 EXPORT_SINCE = "{first}起"
 EXPORT_UNTIL = "至{last}"
 EXPORT_BETWEEN = "{first}至{last}"
+EXPORT_RESOLVED = "办结{days}"  # the days of 办结 filtered, after those of filing
 CHANNEL_NAMES = {"text": "文字", "voice": "语音", "grid_report": "网格员上报", "building_lead": "代报（楼长、党员等）"}
 FILTER_TOO_LONG = "筛选条件太长（每项最多 {limit} 个字），请缩短后再试。"
 FILTER_BAD_STATUS = "不认识这个状态，请从列表中选择。"
