@@ -11,6 +11,7 @@ from handlers.faq_cache import REFRESH_INTERVAL
 from handlers.resident_texts import clock
 from nlp.dataset import DatasetError, Trouble
 from nlp.metrics import Report
+from nlp.taxonomy import UNCLASSIFIED
 from storage import faq_import
 from storage.faq import split_alternates
 from storage.faq_import import FaqImportReport, FaqProblem, FaqRowError
@@ -424,9 +425,11 @@ def dataset_problems(error: DatasetError) -> str:
 
 
 def trained(examples: int, counts: dict[str, int], seconds: float) -> str:
-    """`gridbot nlp train` fitted a model."""
+    """`gridbot nlp train` fitted a model; examples labelled 待分类 (no category fits) are no category of their own."""
     labels = "，".join(f"{label} {count}" for label, count in counts.items())
-    return f"训练完成：{examples} 条样本，{len(counts)} 个类别，用时 {seconds:.1f} 秒\n  {labels}"
+    categories = sum(1 for label in counts if label != UNCLASSIFIED)
+    unclassified = f"（另有 {counts[UNCLASSIFIED]} 条标为{UNCLASSIFIED}：哪个类别都不合适的）" if UNCLASSIFIED in counts else ""
+    return f"训练完成：{examples} 条样本，{categories} 个类别{unclassified}，用时 {seconds:.1f} 秒\n  {labels}"
 
 
 def saved(directory: str, features: int) -> str:

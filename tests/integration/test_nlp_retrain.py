@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli.gridbot import main
-from nlp import SHIPPED_MODEL, load_taxonomy
+from nlp import SHIPPED_MODEL, UNCLASSIFIED, load_taxonomy
 from nlp.retraining import MIN_PER_CLASS, held_out, shipped_corpus
 from storage.models import LabelledExample
 from tests.support.corpus import first_of_each
@@ -61,7 +61,10 @@ def test_by_default_the_corrections_join_the_shipped_corpus_and_both_models_are_
     result = gridbot(database_url, "nlp", "train", "--from-db", "--model", str(tmp_path / "m"))
 
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"训练完成：{len(train_split) + len(pairs) - kept} 条样本，{len(CATEGORIES)} 个类别")
+    unclassified = sum(1 for example in train_split if example.label == UNCLASSIFIED)
+    assert unclassified  # everyday things no category fits, which the new model learns to leave to operators
+    assert result.output.startswith(f"训练完成：{len(train_split) + len(pairs) - kept} 条样本，{len(CATEGORIES)} 个类别"
+                                    f"（另有 {unclassified} 条标为待分类：哪个类别都不合适的）")
     sources = f"附带测试集 {len(test_split)} 条" + (f"，数据库 {kept} 条" if kept else "")
     assert f"留出的样本（训练时没有用过）{len(test_split) + kept} 条（{sources}）上的准确率和进入待分类的比例：" in result.output
     assert re.search(r"  新模型：0\.\d{4}，进入待分类 (\d+\.\d)%", result.output)

