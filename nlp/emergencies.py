@@ -43,6 +43,7 @@ class _Reading(enum.Enum):
     LIVE = "live"
     ASKED = "asked"
     TOLD = "told"  # past, over, or feared
+    EVERYDAY = "everyday"  # the smoke of a barbecue or of burnt paper, complained of
 
 
 _CLAUSE_END = re.compile(r"[，。！？；,.!?;…~]")
@@ -57,6 +58,11 @@ _URGENT = ("救命", "快来", "快点", "赶紧", "来人", "还在", "正在",
 # 电话") is one now: only a past one is told.
 _PERSONAL = frozenset({"violence", "threat", "self_harm"})
 _AGAIN = "又"  # "上次着火又着火了": in the danger's own clause only ("上次困人，今天电梯又坏了" is no one trapped)
+# "楼下烧烤店烟大，窗户一开全是烟", "有人烧纸冒烟": smoke whose everyday source the message names is a nuisance to
+# complain of, not a fire. Only these weak words of smoke: a flame (着火), 浓烟 or 冒黑烟, or a word of urgency,
+# stays a fire whatever burns.
+_SMOKE = frozenset({"冒烟", "好多烟", "很多烟", "全是烟"})
+_SMOKE_SOURCES = ("烧烤", "烤串", "油烟", "炒菜", "烧纸", "烧垃圾", "烧树叶", "烧落叶", "烧秸秆")
 
 
 def _read(taxonomy: Taxonomy, text: str) -> tuple[Emergency, _Reading] | None:
@@ -71,6 +77,8 @@ def _read(taxonomy: Taxonomy, text: str) -> tuple[Emergency, _Reading] | None:
         for phrase in emergency.not_phrases:
             remaining = remaining.replace(phrase, " ")
         found = list(_pattern(emergency.phrases).finditer(remaining))
+        if found and _everyday_smoke(remaining, found):
+            return emergency, _Reading.EVERYDAY
         if found:
             return emergency, _reading(remaining, found, personal=emergency.name in _PERSONAL)
     return None
@@ -85,6 +93,12 @@ def _reading(text: str, found: list[re.Match[str]], personal: bool) -> _Reading:
     if any(word in text for word in _OVER):
         return _Reading.TOLD
     return _Reading.LIVE if any(_now(text, match, personal) for match in found) else _Reading.TOLD
+
+
+def _everyday_smoke(text: str, found: list[re.Match[str]]) -> bool:
+    """Every danger found is a weak word of smoke, the text names an everyday source of it, and nothing is urgent."""
+    return (all(match.group() in _SMOKE for match in found) and any(source in text for source in _SMOKE_SOURCES)
+            and not any(word in text for word in _URGENT))
 
 
 def _now(text: str, match: re.Match[str], personal: bool) -> bool:

@@ -308,6 +308,15 @@ def test_a_danger_that_is_past_or_only_feared_is_no_emergency_and_sends_nobody_r
     assert all("【紧急】" not in card for card in worded(seeded, "staff_new_appeal", ZHANG))
 
 
+def test_a_barbecues_smoke_is_an_ordinary_appeal_for_law_enforcement_not_a_fire(wechat, seeded, clock):
+    reply = wechat.send("o1", "我家楼下那个烧烤店烟大，窗户一开全是烟")
+    assert "【紧急】" not in reply and "119" not in reply
+    dispatch_filed(seeded, clock)
+    with seeded.transaction() as session:
+        filed = session.scalars(select(Appeal)).one()
+    assert (filed.emergency, filed.category) == (None, "综合执法")
+
+
 def test_asking_which_number_to_call_is_answered_with_it_and_files_nothing(wechat, seeded):
     reply = wechat.send("o1", "着火了应该打什么电话")
     assert reply.startswith("遇到火情请拨打 119。") and "不要乘坐电梯" in reply and "在哪里" in reply

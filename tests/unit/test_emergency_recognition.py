@@ -317,6 +317,30 @@ def test_a_danger_happening_now_is_one_whatever_was_said_of_the_past(shipped: Ta
     assert emergency is not None and emergency.name == kind
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我家楼下那个烧烤店烟大 窗户一开全是烟",  # a complaint about a barbecue, not a fire to run from
+        "楼下烧烤摊一开张家里全是烟",
+        "楼下饭店的油烟太大了屋里好多烟",
+        "烧烤摊冒烟熏得没法开窗",
+        "楼下有人烧纸冒烟",
+        "小区里有人烧树叶冒烟",
+        "楼下有人烧垃圾很多烟",
+    ],
+)
+def test_the_smoke_of_a_barbecue_or_of_burnt_paper_is_an_ordinary_appeal(shipped: Taxonomy, text: str) -> None:
+    assert recognise_emergency(shipped, text) is None
+    assert emergency_asked_about(shipped, text) is None
+
+
+@pytest.mark.parametrize("text", ["烧烤店着火了", "楼下烧烤店浓烟滚滚", "烧烤摊冒烟了快来人", "楼下饭店厨房冒黑烟",
+                                  "楼下烧烤店冒烟了，整栋楼都是烟，还在冒"])
+def test_a_flame_thick_smoke_or_a_call_for_help_is_a_fire_whatever_burns(shipped: Taxonomy, text: str) -> None:
+    emergency = recognise_emergency(shipped, text)
+    assert emergency is not None and emergency.name == "fire"
+
+
 @pytest.mark.parametrize(("text", "kind"), [("着火了应该打什么电话", "fire"), ("有人晕倒打120吗", "medical"),
                                             ("着火的话打119吗", "fire"), ("煤气中毒了打什么电话", "poisoning")])
 def test_asking_which_number_to_call_is_no_emergency_but_names_the_kind(shipped: Taxonomy, text: str,
