@@ -549,6 +549,8 @@ def _reopened_what(n: StaffReopened) -> str:
 
 
 def _reopened_ask(n: StaffReopened) -> str:
+    if n.follow_up and n.yours:  # she resolved it herself: nobody else to press, hers to see the resident and redo
+        return "请当面回访居民、再次办理" if n.times > 1 else "请回访居民并再次办理"
     if n.follow_up:
         return "请当面回访、督促办好" if n.times > 1 else "请督促跟进"
     return "请再次办理"

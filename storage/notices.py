@@ -498,6 +498,7 @@ class StaffReopened(StaffNotice):
     follow_up: bool = False  # the grid leader, asked to follow up, rather than the assignee
     words: str | None = None  # what the resident said when rating (电梯还是坏的，根本没修好)
     times: int = 1  # which 不满意 of this appeal this is: a second one means the first 重新办理 did not help
+    yours: bool = False  # the one asked to follow up holds it too (a 网格长 who resolved it herself): hers to redo
 
 
 # What a notice about an appeal says of it: left out for a holder who may not read the appeal (storage.chasing).

@@ -55,8 +55,9 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
         followers = follow_up_by(session, appeal)
         for person in followers:
             record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=person.name, internal=True)
-            tell(session, person.openid, StaffReopened(ticket=appeal.ticket, follow_up=True, words=words, times=times),
-                 now, appeal=appeal)
+            reopened = StaffReopened(ticket=appeal.ticket, follow_up=True, words=words, times=times,
+                                     yours=person.id == appeal.assignee_staff_id)
+            tell(session, person.openid, reopened, now, appeal=appeal)
         assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
         if assignee is not None and not assignee.active:
             # They left (gridbot staff disable) after 办结: the grid's team (a department's officers) gets it

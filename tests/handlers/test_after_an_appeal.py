@@ -173,6 +173,17 @@ def test_a_second_unsatisfied_rating_says_it_is_the_second_to_whoever_follows_it
     assert "居民第2次对办理结果不满意" in member and "请再次办理" in member
 
 
+def test_a_grid_leader_who_resolved_the_task_herself_is_asked_to_redo_it_not_to_press_someone(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.dialog(WANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已联系物业修好", "已办结")])
+    wechat.dialog("o1", [("不满意，还是坏的", f"诉求 {ticket} 已重新打开")])
+    told = staff_texts(seeded, "staff_reopened", WANG)
+    assert told == [f"【重新办理】{ticket} 居民对办理结果不满意，诉求已重新打开，请回访居民并再次办理。\n居民原话：不满意，还是坏的"]
+    wechat.dialog(WANG, [(f"办结 {ticket} 换了零件", "已办结")])
+    wechat.dialog("o1", [("不满意，又坏了", f"诉求 {ticket} 已重新打开")])
+    assert "居民第2次对办理结果不满意，诉求已重新打开，请当面回访居民、再次办理" in staff_texts(seeded, "staff_reopened", WANG)[-1]
+
+
 @pytest.mark.parametrize("said", ["3，师傅来了看一眼就走了", "不太满意，修了好几天", "不满意！根本没人联系我", "不滿意，還是壞的"])
 def test_an_unhappy_rating_in_words_reopens_the_task_and_passes_the_words_on(wechat, seeded, clock, said):
     ticket = resolved_for_o1(wechat, seeded, clock)
