@@ -454,8 +454,15 @@ def _returned(n: StaffReturned) -> str:
             f"回复“查询 {n.ticket}”查看详情。")
 
 
+def _speaker(n: StaffChased | StaffWordsAdded) -> str:
+    """Who is speaking for the appeal: its resident, or the 楼长 (党员…) who filed it for a neighbour (代报)."""
+    if n.relayer_name is None:
+        return "居民"
+    return f"代报的{community_texts.role_name(n.relayer_role or '')}{n.relayer_name}"
+
+
 def _chased(n: StaffChased) -> str:
-    said = f"\n居民说：{n.words}" if n.words else ""
+    said = f"\n{_speaker(n)}说：{n.words}" if n.words else ""
     return (f"【催办】{n.ticket}（第{n.count}次）\n{clock(n.filed_at)}提交：{_card_content(n)}{said}\n"
             f"{_chased_ask(n)}")
 
@@ -480,7 +487,7 @@ def _chased_ask(n: StaffChased) -> str:
     if n.grid_away:
         return _route_away(n.ticket)
     if n.claimed:
-        return f"请尽快处理，并回复“进展 {n.ticket} 说明”告知居民。"
+        return f"请尽快处理，并回复“进展 {n.ticket} 说明”告知{_speaker(n)}。"
     return f"尚无人接单，请回复“接单 {n.ticket}”。"
 
 
@@ -517,7 +524,7 @@ def _material_ask(n: StaffMaterialAdded) -> str:
 
 
 def _words_added(n: StaffWordsAdded) -> str:
-    who = f"同一险情的另一位报告人（{n.reporter}）" if n.reporter else "居民"
+    who = f"同一险情的另一位报告人（{n.reporter}）" if n.reporter else _speaker(n)
     said = f"\n{who}说：{n.words}" if n.words else ""
     return f"{_words_head(n)}{said}\n诉求：{_card_content(n)}\n{_words_ask(n)}"
 
@@ -532,7 +539,7 @@ def _words_ask(n: StaffWordsAdded) -> str:
     if n.grid_away:
         return _route_away(n.ticket)
     if n.claimed:
-        return f"回复“查询 {n.ticket}”查看全部记录，“进展 {n.ticket} 说明”告诉居民。"
+        return f"回复“查询 {n.ticket}”查看全部记录，“进展 {n.ticket} 说明”告诉{_speaker(n)}。"
     if n.emergency:
         return f"尚无人接单，请立即回复“接单 {n.ticket}”；{EMERGENCY_NUMBERS}。"
     return f"尚无人接单，请回复“接单 {n.ticket}”。"

@@ -145,6 +145,14 @@ def file_for_neighbour(session: Session, member: Staff, resident_id: int, home: 
     return filed
 
 
+def relayer(session: Session, appeal: Appeal, resident_id: int) -> Staff | None:
+    """Who wrote for the appeal's resident when `resident_id` is the reporter of a 代报 (her words about it are
+    hers, not the neighbour's); None for anyone else, or an appeal filed by its resident."""
+    if appeal.reporter_staff_id is None or appeal.resident_id != resident_id:
+        return None  # 上报 has a reporter but no resident; a neighbour who joined speaks for themselves
+    return session.get(Staff, appeal.reporter_staff_id)
+
+
 def filed_at(session: Session, member: Staff, appeal_id: int, home: Home) -> bool:
     """True when the appeal is one `member` filed for the neighbour of `home` (the same unit and 门牌): a 代报 sent
     again is told apart from the same words reported for another neighbour (2单元 and 1单元 both 楼道灯坏了)."""

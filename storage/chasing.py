@@ -26,7 +26,7 @@ from typing import Collection, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from storage import complaints, dispatch, duty, staff, unit_reach
+from storage import building_leads, complaints, dispatch, duty, staff, unit_reach
 from storage.actors import Manager, actor_of, name_of, staff_id_of
 from storage.appeals import Action, hold, record, refuse_unplaced, wrong_state
 from storage.errors import NotAllowed, Repeated
@@ -134,9 +134,11 @@ def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None,
         return Chase(appeal, False, sent_before)
     kept = words[:WORDS_KEPT] if words else None
     record(session, appeal.id, now, Action.CHASED, None, None, actor_id=resident_id, note=kept, internal=True)
+    relayer = building_leads.relayer(session, appeal, resident_id)
     card = StaffChased(ticket=appeal.ticket, content=appeal.listed_words, words=kept, count=sent_before + 1,
                        filed_at=appeal.created_at, claimed=claimed(appeal),
-                       returned=appeal.status == AppealStatus.RETURNED)
+                       returned=appeal.status == AppealStatus.RETURNED,
+                       relayer_role=relayer.role if relayer else None, relayer_name=relayer.name if relayer else None)
     tell_holders(session, appeal, holders, card, now, sensitive)
     away = holders[0] if len(holders) == 1 and appeal.assignee_staff_id == holders[0].id else None
     if away is not None and away.role in GRID_TEAM and not duty.duty_of(away, now).on_duty:

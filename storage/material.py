@@ -17,7 +17,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import appeals, contacts, dispatch, emergencies, media_files, org, photo_shares, supervision, tasks
+from storage import (
+    appeals,
+    building_leads,
+    contacts,
+    dispatch,
+    emergencies,
+    media_files,
+    org,
+    photo_shares,
+    supervision,
+    tasks,
+)
 from storage.chasing import claimed, holders_of, tell_holders
 from storage.models import Appeal, AppealEvent, AppealFollower, AppealStatus, Attachment, Staff
 from storage.notices import StaffMaterialAdded, StaffWordsAdded
@@ -142,9 +153,11 @@ def add_words(session: Session, resident_id: int, appeal: Appeal, words: str, no
     appeals.record(session, appeal.id, now, appeals.Action.WORDS_ADDED, None, None, actor_id=resident_id,
                    note=words)
     recipients = _told_of_more(session, appeal)
+    relayer = building_leads.relayer(session, appeal, resident_id)
     notice = StaffWordsAdded(ticket=appeal.ticket, content=appeal.listed_words, words=words, emergency=appeal.emergency,
                              claimed=claimed(appeal), returned=appeal.status == AppealStatus.RETURNED,
-                             reporter=_other_reporter(session, appeal, resident_id))
+                             reporter=_other_reporter(session, appeal, resident_id),
+                             relayer_role=relayer.role if relayer else None, relayer_name=relayer.name if relayer else None)
     _tell(session, appeal, recipients, notice, now, sensitive)
     routing = tasks.routing_place(session, appeal, any(person.community_id is not None for person in recipients)) \
         if appeal.status == AppealStatus.RETURNED and recipients else None

@@ -538,6 +538,10 @@ class StaffChased(StaffNotice):
     withheld: bool = False  # a private appeal, told to someone who may not read it: no words, no links
     away: str | None = None  # told to a 网格长 (or operator) because its holder, named, is on leave: to 改派 it
     grid_away: bool = False  # told to the operators standing in for a grid all on leave, nobody claiming it: to 改派 it
+    # A 代报 (storage.building_leads): the 楼长 (党员…) asking, by role (a StaffRole's value) and name, not the
+    # neighbour, who has no WeChat.
+    relayer_role: str | None = None
+    relayer_name: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -567,6 +571,9 @@ class StaffWordsAdded(StaffNotice):
     # A neighbour whose report of the same danger joined this emergency (storage.joins.join_emergency): their
     # ticket, home and 门牌, so that nobody knocks at the first reporter's door for them.
     reporter: str | None = None
+    # A 代报: the 楼长 (党员…) telling more, by role and name (as StaffChased's), not the neighbour.
+    relayer_role: str | None = None
+    relayer_name: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

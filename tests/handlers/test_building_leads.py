@@ -114,6 +114,18 @@ def test_a_daibao_merged_into_a_neighbours_appeal_is_followed_as_hers_to_pass_on
     assert worded(seeded, "resident_follow_resolved", NEIGHBOUR) == []  # the neighbour's own: rated, not followed
 
 
+def test_what_the_lead_adds_or_chases_reaches_the_handler_as_hers_not_the_neighbours(wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(BUILDING_LEAD, f"补充 {ticket} 王奶奶说下午三点以后家里有人")
+    added = worded(seeded, "staff_words_added", ZHANG)[-1]
+    assert "代报的楼长赵阿姨说：王奶奶说下午三点以后家里有人" in added and "居民说" not in added
+    assert added.endswith(f"“进展 {ticket} 说明”告诉代报的楼长赵阿姨。")
+    clock.advance(hours=1)
+    wechat.send(BUILDING_LEAD, f"催办 {ticket}")
+    assert worded(seeded, "staff_chased", ZHANG)[-1].endswith(f"请尽快处理，并回复“进展 {ticket} 说明”告知代报的楼长赵阿姨。")
+
+
 def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat, seeded, clock):
     ticket, _ = filed_for_neighbour(wechat, seeded, clock)
     assert wechat.send(BUILDING_LEAD, f"撤销 {ticket}") == resident_texts.CANCELLED.format(ticket=ticket)
