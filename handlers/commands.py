@@ -247,7 +247,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("my_tasks", ("我的任务", "任务"), "我的任务", "查看任务，最急的在前（每页10条）", Takes.NOTHING,
             task_list.my_tasks, Audience.STAFF),
     Command("more_tasks", ("更多", "下一页"), "更多", "我的任务的下一页", Takes.NOTHING, task_list.more, Audience.STAFF),
-    Command("overdue", ("超期", "本网格超期", "超期任务", "本社区超期"), "超期",
+    # 超时, 逾期: the words the 督办 notices use (超时未响应) and the assessment's.
+    Command("overdue", ("超期", "本网格超期", "超期任务", "本社区超期", "超时", "超时任务", "逾期", "逾期任务"), "超期",
             "查看本网格（社区）全部超期和无人接单的任务、谁在办、超了多久（网格长、操作员）", Takes.NOTHING,
             task_list.overdue, Audience.STAFF, roles=_OVERSEERS),
     Command("report", ("上报",), "上报 内容", "巡查发现的问题，登记为本网格诉求", Takes.TEXT, staff.report,

@@ -336,6 +336,15 @@ def test_a_grid_leader_lists_every_overdue_and_unclaimed_task_of_the_grid_with_w
     assert "本网格超期" in wechat.send(WANG, "本网格超期")
 
 
+@pytest.mark.parametrize("said", ["超时", "逾期", "超时任务", "逾期任务"])
+def test_a_grid_leader_asking_in_the_督办_notices_words_gets_the_overdue_list(wechat, seeded, clock, said):
+    lamp = file(wechat, NEXT_DOOR, "1号楼楼道灯坏了好几天")
+    dispatch_filed(seeded, clock)
+    clock.advance(days=1)  # its 督办 said 超时未响应
+    assert wechat.send(WANG, said).startswith(f"本网格超期和无人接单的任务（超期最久的在前）：\n1. {lamp}｜")
+    assert wechat.send(OPERATOR, said).startswith("本社区超期和无人接单的任务")
+
+
 def test_supervise_said_alone_by_a_grid_leader_lists_what_is_late_to_supervise_by_place(wechat, seeded, clock):
     assert wechat.send(WANG, "督办") == "本网格目前没有超期或无人接单的任务。"
     lift = file(wechat, RESIDENT, LIFT)
