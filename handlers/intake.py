@@ -8,7 +8,16 @@ from handlers.arguments import Arguments
 from handlers.conversation import Conversation, Understanding
 from handlers.types import Inbound, Kind, Reply
 from nlp import UNCLASSIFIED, Classification
-from nlp.chatter import Chatter, asks_where_property, chatter_of, is_cry_for_help, names_only_a_place, place_only
+from nlp.chatter import (
+    Chatter,
+    asks_where_property,
+    chatter_of,
+    is_cry_for_help,
+    is_fragment,
+    is_too_short,
+    names_only_a_place,
+    place_only,
+)
 from nlp.complaints import without_details as complaint_without_details
 from nlp.follow_ups import (
     asks_for_ticket,
@@ -72,7 +81,7 @@ def handle(conversation: Conversation) -> Reply:
             return chased
         if told is None and chatter is Chatter.HOW_TO_CLAIM and conversation.volunteer is not None:
             return Reply(community_texts.HOW_TO_CLAIM)  # a confirmed volunteer asks how: 可领任务, 领单
-        return told or Reply(texts.CHATTER_REPLIES[chatter])
+        return told or _chatter_reply(conversation, chatter, text)
     faq.forget_answered_question(conversation)  # answered again below if it is another question the FAQ knows
     # Before the FAQ ("投诉…" is no question) and before chasing: a chase passes the words to the handler, who may
     # be the person the complaint names.
@@ -117,6 +126,18 @@ def handle(conversation: Conversation) -> Reply:
     # Of no category of its own, it may be the rest of what they reported minutes ago (filing._continues).
     may_continue = result.category == UNCLASSIFIED and not says_another_matter(text)  # "还有，…" is news
     return filing.file_text(conversation, text, inbound.kind, result, may_continue=may_continue)[0]
+
+
+def _chatter_reply(conversation: Conversation, chatter: Chatter, text: str) -> Reply:
+    """The answer to small talk or a fragment. One or two characters naming a thing of a kind the taxonomy knows
+    dangers of ("火！", "煤气", "电梯": fire, gas, someone shut in) may be all a frightened person types: the numbers
+    to call come first. Half a sentence ("坏了", "报修") names no thing: only asked about."""
+    if chatter is Chatter.FRAGMENT and is_too_short(text) and not is_fragment(text):
+        understanding = conversation.understanding
+        category = understanding.classifier.classify(text).category
+        if any(emergency.category == category for emergency in understanding.taxonomy.emergencies):
+            return Reply(texts.SHORT_MAYBE_IN_DANGER)
+    return Reply(texts.CHATTER_REPLIES[chatter])
 
 
 def _has_words(text: str) -> bool:

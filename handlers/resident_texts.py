@@ -220,6 +220,9 @@ TOO_SHORT = "请再具体描述一下您遇到的问题（比如：几号楼、�
 # 救命, 快来人 and nothing else (nlp.chatter.is_cry_for_help): the numbers first, then what and where.
 CRY_FOR_HELP = ("【紧急】有危险请立即拨打 110 报警、119 火警或 120 急救！\n"
                 "请告诉我们发生了什么、在哪里（几号楼几单元几号），我们马上通知工作人员。")
+# "火！", "煤气", "电梯" and nothing more (handlers.intake): maybe a danger, maybe not; the numbers first, then what and where.
+SHORT_MAYBE_IN_DANGER = (EMERGENCY_NUMBERS + "\n请用一句话告诉我们是什么情况、在哪里（几号楼几单元），"
+                         "例如：“3号楼2单元楼道里有煤气味”，我们马上为您登记。")
 # What is not a problem to file (nlp/chatter.py): a short friendly answer, help, or a question back.
 CHATTER_REPLIES = {
     Chatter.GREETING: GREETING,

@@ -231,6 +231,11 @@ _ONLY_A_PLACE = re.compile(r"(?:我们?|我家|是|在|就是|那个)*(?:[0-9一
 _SAYING_WHO = re.compile(r"^(?:我们?|我家)?(?:就是|是)|的$")
 
 
+def is_too_short(text: str) -> bool:
+    """Whether the message is one or two characters once its punctuation is gone ("火！", "灯"): a FRAGMENT."""
+    return len(PUNCTUATION.sub("", _WECHAT_EMOJI.sub("", as_said(text)))) <= MAX_FRAGMENT_LENGTH
+
+
 def names_only_a_place(text: str) -> bool:
     """Whether the message says only a building, unit or door (2号楼1单元, 我是3号楼2单元的), not what is wrong
     there."""
