@@ -61,7 +61,7 @@ _CHASE_LEFTOVERS = (
     # greetings and politeness around the asking: "你好，麻烦帮我催一下", "喂，有人吗，怎么还没人回复"
     "你好", "您好", "喂", "有人吗", "在吗", "麻烦", "辛苦", "谢谢", "赶紧", "快点", "能不能", "问下", "问一下", "请问", "再", "给",
     # who was not there or what was not done: "我的诉求怎么还没人处理", "网格员怎么还没来"
-    "没人管", "没人处理", "没人联系", "没人回复", "没人理", "没人接", "没来", "还不来", "不来", "联系我", "来人", "我的诉求", "诉求",
+    "没人管", "没人处理", "没人联系", "没人回复", "没人理", "没人接", "没来", "还不来", "不来", "联系我", "来人", "我的诉求", "诉求", "单子", "工单",
     # asking to have it chased, or why it is not dealt with: "帮我催一下", "怎么还没处理"
     "帮我", "帮忙", "请", "能", "可以", "处理", "解决",
     # how often or how long she asked: "说了好几次了，一直没人管" says no more than "一直没人管"
@@ -221,7 +221,9 @@ def says_when_home(text: str) -> bool:
 # ("我的诉求呢", "我提交的诉求在哪里看"): answered with 我的诉求.
 MAX_TICKET_QUESTION = 16  # longer, and the message is likely about a problem too
 _ASKS_FOR_TICKET = re.compile(r"(编号|单号).{0,3}(多少|是什么|是啥|忘|找不到|不记得|在哪)|(忘|不记得|找不到).{0,4}(编号|单号)"
-                              r"|^(我的|我提交的|我反映的|我报的)(诉求|问题)(呢|在哪|在哪里看|在哪看|去哪看|怎么看|怎么查)$")
+                              r"|^(我的|我提交的|我反映的|我报的)(诉求|问题)(呢|在哪|在哪里看|在哪看|去哪看|怎么看|怎么查)$"
+                              # 我的单子呢, 我那个单子: the ticket, as a repair slip is called
+                              r"|^(我的|我那个|我那张|我提交的|我报的|我的那个)(单子|工单)(呢|在哪|在哪里|怎么样了|咋样了)?$")
 
 
 def asks_for_ticket(text: str) -> bool:

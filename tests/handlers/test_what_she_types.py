@@ -206,3 +206,17 @@ def test_one_or_two_characters_of_a_possible_danger_give_the_numbers_to_call_fir
 
 def test_one_or_two_characters_of_no_danger_are_only_asked_about(wechat):
     assert wechat.send(NEIGHBOUR, "停水") == resident_texts.CHATTER_REPLIES[Chatter.FRAGMENT]
+
+
+@pytest.mark.parametrize("words", ["我的单子呢", "我那个单子", "我的单子在哪"])
+def test_asking_for_her_slip_lists_her_appeals_instead_of_filing_one(wechat, seeded, clock, words):
+    # 单子 is what a repair slip is called: it was filed, 待分类, as an appeal that said 我的单子呢.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    reply = wechat.send(RESIDENT, words)
+    assert reply.startswith("您最近的诉求：") and ticket in reply
+    assert appeal_count(seeded) == 1
+
+
+def test_asking_how_her_slip_is_going_chases_it(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert wechat.send(RESIDENT, "我的单子怎么样了").startswith(f"您的诉求 {ticket}（物业服务）当前状态")
