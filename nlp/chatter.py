@@ -129,7 +129,7 @@ PUNCTUATION = re.compile(r"[\s\W_]+")
 _LEAD_INS = re.compile(r"^(?:嗯+|呃|额|啊|哦|喂+|那个|就是|你好|您好|我想问一下|想问一下|问一下|我想问|请问)+")
 _PARTICLES = re.compile(r"(?:了|啊|呀|哈|呢|哦|嘛|啦|哟)+$")
 # One or two characters ("灯", "电梯", "水") name at most a thing, never what is wrong with it nor where: asked for a
-# sentence, never filed. Two that say what happened are a report, her home being the where: "停水", "漏水", "没电",
+# sentence, never filed. Two that say what happened are a report, her home being the where: "停水", "漏水",
 # "吵架", "噪音", "小偷" (and "漏水了", "停电了").
 MAX_FRAGMENT_LENGTH = 2
 _HAPPENED = re.compile("[停漏堵断吵闹噪扰臭脏破塌裂倒没烂偷抢打架冒淹烟响冷溢掉锈霉堆乱咬摔跌困卡砸丢骂占拆黑暗]")

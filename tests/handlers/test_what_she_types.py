@@ -30,7 +30,7 @@ def test_one_or_two_characters_ask_her_for_a_sentence_and_file_nothing(wechat, s
     assert appeal_count(seeded) == 0
 
 
-@pytest.mark.parametrize("words", ["漏水了", "停电了", "停水", "漏水", "没电", "噪音"])
+@pytest.mark.parametrize("words", ["漏水了", "停电了", "停水", "漏水", "噪音"])
 def test_a_short_problem_that_says_what_happened_is_still_filed(wechat, seeded, words):
     assert TICKET.search(wechat.send(NEIGHBOUR, words))
     assert appeal_count(seeded) == 1
@@ -205,7 +205,7 @@ def test_one_or_two_characters_of_a_possible_danger_give_the_numbers_to_call_fir
 
 
 def test_one_or_two_characters_of_no_danger_are_only_asked_about(wechat):
-    assert wechat.send(NEIGHBOUR, "停水") == resident_texts.CHATTER_REPLIES[Chatter.FRAGMENT]
+    assert wechat.send(NEIGHBOUR, "路灯") == resident_texts.CHATTER_REPLIES[Chatter.FRAGMENT]
 
 
 @pytest.mark.parametrize("words", ["我的单子呢", "我那个单子", "我的单子在哪"])
