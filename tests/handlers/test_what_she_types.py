@@ -220,3 +220,22 @@ def test_asking_for_her_slip_lists_her_appeals_instead_of_filing_one(wechat, see
 def test_asking_how_her_slip_is_going_chases_it(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock)
     assert wechat.send(RESIDENT, "我的单子怎么样了").startswith(f"您的诉求 {ticket}（物业服务）当前状态")
+
+
+@pytest.mark.parametrize("words", ["为什么暂缓", "要等多久", "配件什么时候到"])
+def test_asking_about_her_paused_appeal_chases_it_instead_of_filing_the_question(wechat, seeded, clock, words):
+    # Each was filed as a new 政策咨询 (or asked to be described), the paused lift left alone.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"挂起 {ticket} 等配件")
+    clock.advance(hours=1)
+    assert wechat.send(RESIDENT, words).startswith(f"您的诉求 {ticket}（物业服务）当前状态：暂停办理")
+    assert appeal_count(seeded) == 1
+
+
+def test_asking_why_her_message_was_turned_down_says_how_it_ended(wechat, seeded, clock):
+    ticket = file_and_dispatch(wechat, seeded, clock, "谢谢你们上次帮忙修电梯")
+    wechat.send(WANG, f"不受理 {ticket} 这是致谢")
+    reply = wechat.send(RESIDENT, "为什么不办")
+    assert reply.startswith(f"您目前没有办理中的诉求。最近一件是 {ticket}") and "不作为诉求办理" in reply
+    assert appeal_count(seeded) == 1
