@@ -187,6 +187,9 @@ def _chase(conversation: Conversation, appeal: Appeal, words: str | None, follow
     chased = chasing.chase(session, conversation.sender.id, appeal, words, conversation.now,
                             conversation.understanding.taxonomy.sensitive)
     status = texts.status_name(appeal.status, appeal.category, appeal.department)
+    reason = chasing.pause_reason(session, appeal)
+    if reason:  # "为什么暂缓": what it waits for, as the 暂缓 notice said
+        status = texts.PAUSED_BECAUSE.format(status=status, reason=reason)
     handler = tasks.assignee_name(session, appeal)
     # Waiting for a department's claim, or returned to the community: they were chased (storage.chasing.holders_of),
     # not the grid.

@@ -285,6 +285,10 @@ def chase_reply(ticket: str, category: str, status: str, handler: str | None, se
     return f"{whose} {ticket}（{_category(category, short=True)}）当前状态：{status}。{done}{after}"
 
 
+# A paused appeal chased: what it waits for (the reason its handler gave), so that "为什么暂缓" is answered.
+PAUSED_BECAUSE = "{status}（原因：{reason}，条件具备后会继续办理）"
+
+
 def _chased_unclaimed(category: str, waiting_with: str | None = None) -> str:
     # A complaint is chased with its reviewers (网格长, operators), never the grid's members it may be about; one
     # waiting with a department or the community, with them (storage.chasing.holders_of), not the grid.

@@ -115,6 +115,15 @@ def latest_appeal(session: Session, resident_id: int) -> Appeal | None:
                            .order_by(Appeal.id.desc()).limit(1)).first()
 
 
+def pause_reason(session: Session, appeal: Appeal) -> str | None:
+    """Why a paused appeal waits (等配件), as its handler told the resident when pausing it; None when not paused."""
+    if appeal.status != AppealStatus.PAUSED:
+        return None
+    return session.scalar(select(AppealEvent.note).where(AppealEvent.appeal_id == appeal.id,
+                                                         AppealEvent.action == Action.PAUSED)
+                          .order_by(AppealEvent.id.desc()).limit(1))
+
+
 def chase(session: Session, resident_id: int, appeal: Appeal, words: str | None, now: datetime,
           sensitive: Collection[str]) -> Chase:
     """Send a 催办 for the resident's open appeal to whoever holds it, unless one went within the hour or its card

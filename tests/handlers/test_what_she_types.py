@@ -233,6 +233,16 @@ def test_asking_about_her_paused_appeal_chases_it_instead_of_filing_the_question
     assert appeal_count(seeded) == 1
 
 
+def test_chasing_her_paused_appeal_says_what_it_waits_for(wechat, seeded, clock):
+    # The reply said only 暂停办理, and that the handler was chased: not why, which is what she asked.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"挂起 {ticket} 等电梯配件，厂家周五发货")
+    clock.advance(hours=1)
+    assert wechat.send(RESIDENT, "为什么暂缓").startswith(
+        f"您的诉求 {ticket}（物业服务）当前状态：暂停办理（原因：等电梯配件，厂家周五发货，条件具备后会继续办理）。")
+
+
 def test_asking_why_her_message_was_turned_down_says_how_it_ended(wechat, seeded, clock):
     ticket = file_and_dispatch(wechat, seeded, clock, "谢谢你们上次帮忙修电梯")
     wechat.send(WANG, f"不受理 {ticket} 这是致谢")
