@@ -263,6 +263,8 @@ TASK_IN_WORDS = ("您说的是微心愿 {code} 吧？领取请回复“领单 {c
 TASKS_HEADER = "附近可以领取的任务（本小区的在前）："
 TASK_LINE = "{n}. {code}｜{what}｜{place}\n　{text}"
 TASKS_HINT = "回复“领单 编号”领取，如：领单 W2612020001；诉求仍由网格员、微心愿由发布人负责，您帮忙完成后回复“完成 编号”再加一句做了什么。"
+# 可领任务 longer than one reply: fewer open tasks, the volunteer's own always shown.
+TASKS_MORE = "另有 {n} 条可领的任务一条消息放不下，没有列出；上面的被领走后，再发“可领任务”就会列出它们。"
 TASKS_NONE = "附近暂时没有可以领取的任务，感谢您的热心！过些时候再发“可领任务”看看。"
 MINE_HEADER = "您正在做的任务："
 MINE_LINE = "· {code}｜{what}｜{place}（{status}）"

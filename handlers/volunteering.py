@@ -11,7 +11,7 @@ from handlers import community_texts as texts
 from handlers import staff_texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
-from handlers.types import Kind, Reply
+from handlers.types import REPLY_BYTES, Kind, Reply
 from storage import contacts, volunteer_claims, volunteer_tasks, wishes
 from storage.errors import NotAllowed, NotFound
 from storage.models import Attachment, ClaimStatus, Staff
@@ -99,13 +99,25 @@ def open_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:
     """可领任务: open tasks near the member (their 小区 first), then their own in progress."""
     member = _member(conversation)
     offer = volunteer_tasks.offer(conversation.session, member, conversation.understanding.taxonomy)
-    lines = [texts.TASKS_HEADER, *(texts.task_line(n, task.code, task.what, task.place, task.text)
-                                   for n, task in enumerate(offer.open, start=1)), texts.TASKS_HINT] \
-        if offer.open else [texts.TASKS_NONE]
-    if offer.mine:
-        lines += [texts.MINE_HEADER, *(texts.mine_line(task.code, task.what, task.place, task.status)
-                                       for task in offer.mine)]
-    return Reply("\n".join(lines))
+    mine = [texts.MINE_HEADER, *(texts.mine_line(task.code, task.what, task.place, task.status)
+                                 for task in offer.mine)] if offer.mine else []
+    if not offer.open:
+        return Reply("\n".join([texts.TASKS_NONE, *mine]))
+    offered = [texts.task_line(n, task.code, task.what, task.place, task.text)
+               for n, task in enumerate(offer.open, start=1)]
+    return Reply(_fitting(offered, mine))
+
+
+def _fitting(offered: list[str], mine: list[str]) -> str:
+    """The open tasks as many as fit one reply (WeChat shows nothing of a longer one) with how to take them and
+    the member's own: fewer open ones, and a line saying how many more, rather than her own cut off."""
+    shown = len(offered)
+    while True:
+        more = [texts.TASKS_MORE.format(n=len(offered) - shown)] if shown < len(offered) else []
+        text = "\n".join([texts.TASKS_HEADER, *offered[:shown], *more, texts.TASKS_HINT, *mine])
+        if len(text.encode("utf-8")) <= REPLY_BYTES or shown == 1:
+            return text
+        shown -= 1
 
 
 def take(conversation: Conversation, arguments: Arguments) -> Reply:

@@ -790,3 +790,17 @@ def test_done_with_words_but_no_number_finishes_the_one_task_in_hand_never_filin
         count=2, codes=f"{first}、{wish}", first=first)
     with seeded.transaction() as session:
         assert session.scalars(select(Appeal)).all() == []
+
+
+def test_a_long_list_of_open_tasks_keeps_the_volunteers_own_and_how_to_take_them_in_one_reply(wechat, seeded):
+    # Thirteen long wishes outgrew one reply: its end, her three tasks in hand and how to take one, was cut off.
+    wish = "号楼独居的李奶奶想请人帮忙换客厅和卧室的灯泡，顺便看看厨房的水龙头是不是在漏水，谢谢大家帮忙"
+    codes = [re.search(r"W\d{10}", wechat.send(ZHANG, f"发布心愿 {n}{wish}")).group(0) for n in range(1, 14)]
+    for code in codes[:3]:
+        wechat.send(VOLUNTEER, f"领单 {code}")
+    listed = wechat.send(VOLUNTEER, "可领任务")
+    assert len(listed.encode("utf-8")) <= 2048 and "省略" not in listed
+    assert community_texts.TASKS_HINT in listed and community_texts.MINE_HEADER in listed
+    assert all(code in listed.split(community_texts.MINE_HEADER)[1] for code in codes[:3])
+    shown = [code for code in codes[3:] if code in listed]
+    assert shown == codes[3:3 + len(shown)] and community_texts.TASKS_MORE.format(n=10 - len(shown)) in listed
