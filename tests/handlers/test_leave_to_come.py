@@ -67,3 +67,7 @@ def test_back_before_the_leave_starts_cancels_it(wechat, seeded, clock):
 def test_leave_from_today_starts_now_as_before(wechat, seeded, clock, said):
     assert wechat.send(ZHANG, said).startswith("已登记请假，")
     assert not duty_now(seeded, clock).on_duty
+
+
+def test_the_help_says_leave_for_a_later_day_starts_then(wechat, seeded):
+    assert "请假 明天、请假 下周一到周三：到那天才开始" in wechat.send(ZHANG, "帮助")
