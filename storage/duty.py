@@ -195,8 +195,9 @@ def _count(said: str) -> int | None:
     return (_DIGIT_WORDS[tens] if tens else 1) * 10 + (_DIGIT_WORDS[units] if units else 0)
 
 
-# 我明天请假, 明天我想请个假, 周五想请假一天, 下周一到周三请假: leave to come, said in a sentence.
-_LATER_LEAVE = re.compile(r"(?:我|本人)?(.{1,14}?)(?:我|本人)?(?:要|想|需要|得)?请(?:个|一天|一下)?假(?:一天|1天)?(?:吧|啊|哈)?")
+# 我明天请假, 明天我想请个假, 周五想请假一天, 下周一到周三请假, 明天休假: leave to come, said in a sentence.
+_LATER_LEAVE = re.compile(r"(?:我|本人)?(.{1,14}?)(?:我|本人)?(?:要|想|需要|得)?(?:请(?:个|一天|一下)?假|休假)(?:一天|1天)?"
+                          r"(?:吧|啊|哈)?")
 
 
 def leave_said_for_later(typed: str, today: date) -> Leave | None:

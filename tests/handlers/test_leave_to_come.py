@@ -40,7 +40,7 @@ def test_leave_said_for_tomorrow_starts_tomorrow_and_the_grid_leader_is_told_now
     assert duty_now(seeded, clock).on_duty
 
 
-@pytest.mark.parametrize("said", ["请假 明天", "明天请假", "请假 明天起"])
+@pytest.mark.parametrize("said", ["请假 明天", "明天请假", "请假 明天起", "我明天休假", "休假 明天"])
 def test_each_way_of_saying_tomorrow_leaves_her_on_duty_today(wechat, seeded, clock, said):
     assert wechat.send(ZHANG, said).startswith("已登记请假：11月23日起")
     assert duty_now(seeded, clock).on_duty
@@ -63,7 +63,7 @@ def test_back_before_the_leave_starts_cancels_it(wechat, seeded, clock):
     assert ZHANG in card_readers(wechat, seeded, clock, "2号楼楼道灯坏了好几天")
 
 
-@pytest.mark.parametrize("said", ["请假", "请假 到 明天", "请假 今天", "请假 两天"])
+@pytest.mark.parametrize("said", ["请假", "请假 到 明天", "请假 今天", "请假 两天", "休假 到 明天"])
 def test_leave_from_today_starts_now_as_before(wechat, seeded, clock, said):
     assert wechat.send(ZHANG, said).startswith("已登记请假，")
     assert not duty_now(seeded, clock).on_duty
