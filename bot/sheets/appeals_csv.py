@@ -15,8 +15,9 @@ from storage.queries import Listed
 from storage.tickets import LOCAL_ZONE
 
 CSV_BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it
+# 办结时间 last, after the columns scripts may read by position: a month's list of what was resolved says when.
 CSV_COLUMNS = ("编号", "提交时间", "类别", "子类", "街道", "社区", "网格", "楼栋", "状态", "办理人", "办理单位",
-               "截止时间", "超时分钟", "紧急", "内容摘要")
+               "截止时间", "超时分钟", "紧急", "内容摘要", "办结时间")
 URGENT = "【紧急】"
 SNIPPET = 90  # characters of the content in a row
 TIME_FORM = "%Y-%m-%d %H:%M"
@@ -46,6 +47,7 @@ def _row(listed: Listed, now: datetime) -> tuple[object, ...]:
         place.home_label if place else "",
         staff_texts.status_name(listed.status), listed.assignee or "", appeal.department or "",
         _local(due), overdue or "", URGENT if appeal.emergency else "", _snippet(appeal.listed_words),
+        _local(appeal.resolved_at),
     )
 
 

@@ -282,6 +282,9 @@ def test_resolved_since_and_until_list_what_was_resolved_in_a_month_whenever_it_
     assert tickets("--resolved-since", "2026-11-01", "--status", "已办结") == {day["claimed"]}
     assert tickets("--since", "2026-11-01", "--status", "已办结") == set()  # filed in October
     assert tickets("--resolved-until", "2026-11-21") == set()
+    exported = gridbot(database_url, clock, "appeals", "list", "--resolved-since", "2026-11-01", "--csv").output
+    header, row = list(csv.reader(io.StringIO(exported.removeprefix("\ufeff"))))
+    assert (header[-1], row[-1]) == ("办结时间", clock().astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M"))
     backwards = gridbot(database_url, clock, "appeals", "list", "--resolved-since", "2026-11-30",
                         "--resolved-until", "2026-11-01")
     assert backwards.exit_code == 1

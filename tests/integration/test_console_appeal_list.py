@@ -291,7 +291,7 @@ def test_the_export_keeps_what_a_resident_wrote_as_text_not_as_an_excel_formula(
         session.add(new_appeal("F-FORMULA", grid_id, clock(), content="=cmd|' /C calc'!A0 楼道灯坏了"))
     body = logged_in(app, "street").get("/console/appeals.csv").get_data().decode("utf-8")
     row = next(line for line in body.splitlines() if line.startswith("F-FORMULA,"))
-    assert row.endswith(",'=cmd|' /C calc'!A0 楼道灯坏了")
+    assert row.endswith(",'=cmd|' /C calc'!A0 楼道灯坏了,")  # then 办结时间, empty: not resolved
 
 
 def test_the_export_follows_the_filters_and_the_scope(app):
