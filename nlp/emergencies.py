@@ -47,8 +47,11 @@ class _Reading(enum.Enum):
 
 
 _CLAUSE_END = re.compile(r"[，。！？；,.!?;…~]")
-_PAST = ("昨晚", "昨天", "前天", "前晚", "上次", "上回", "上周", "上星期", "上礼拜", "上个月", "去年", "前几天", "前些天",
-         "前段时间", "那次", "之前", "以前", "当时", "新闻", "报道")
+_PAST = ("昨晚", "昨天", "前天", "前晚", "上次", "上回", "上周", "上星期", "上礼拜", "上个月", "去年", "前年", "年前", "前几天",
+         "前些天", "前段时间", "那次", "之前", "以前", "当时", "新闻", "报道")
+# "我老伴中风好几年了", "我爸中风瘫在床上三年了": a danger said to have lasted years is a condition to care for, not
+# one happening now (in the danger's own clause, after it).
+_LASTING = ("年了", "多年", "好几年", "几年了")
 _FEARED = ("万一", "如果", "要是", "假如", "假设", "一旦")
 _OVER = ("已经灭了", "已经扑灭", "火灭了", "火已经灭", "被扑灭", "已经救出来", "已经救上来", "已经被救", "已经没事了")
 _NUMBER_ASKED = ("什么电话", "哪个电话", "几号电话", "电话是多少", "电话多少", "打几号", "打119吗", "打120吗", "打110吗",
@@ -107,7 +110,7 @@ def _now(text: str, match: re.Match[str], personal: bool) -> bool:
     after = _CLAUSE_END.split(text[match.end():])[0]
     if _AGAIN in before:
         return True
-    if any(word in before for word in _PAST):
+    if any(word in before for word in _PAST) or any(word in after for word in _LASTING):
         return False
     return personal or (not any(word in before for word in _FEARED) and not after.startswith("的话"))
 

@@ -317,6 +317,15 @@ def test_a_barbecues_smoke_is_an_ordinary_appeal_for_law_enforcement_not_a_fire(
     assert (filed.emergency, filed.category) == (None, "综合执法")
 
 
+def test_an_old_couple_asking_for_care_after_a_stroke_years_ago_is_not_told_to_call_120(wechat, seeded, clock):
+    reply = wechat.send("o1", "我老伴中风好几年了一个人照顾不过来")
+    assert "【紧急】" not in reply and "120" not in reply
+    dispatch_filed(seeded, clock)
+    with seeded.transaction() as session:
+        filed = session.scalars(select(Appeal)).one()
+    assert (filed.emergency, filed.category) == (None, "养老服务")
+
+
 def test_asking_which_number_to_call_is_answered_with_it_and_files_nothing(wechat, seeded):
     reply = wechat.send("o1", "着火了应该打什么电话")
     assert reply.startswith("遇到火情请拨打 119。") and "不要乘坐电梯" in reply and "在哪里" in reply

@@ -341,6 +341,30 @@ def test_a_flame_thick_smoke_or_a_call_for_help_is_a_fire_whatever_burns(shipped
     assert emergency is not None and emergency.name == "fire"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我老伴中风好几年了一个人照顾不过来",  # an old person asking for care, not for an ambulance
+        "我爸中风瘫在床上三年了",
+        "我妈前年中风现在说话不清楚",
+        "老伴几年前中风了腿脚不便",
+        "我妈有心脏病一个人住不放心",
+        "我有心脏病爬不了楼电梯老坏",
+        "孩子有抽搐的毛病能办残疾证吗",
+        "我家老人有癫痫会抽搐",
+    ],
+)
+def test_an_illness_someone_has_had_for_years_is_no_emergency(shipped: Taxonomy, text: str) -> None:
+    assert recognise_emergency(shipped, text) is None
+
+
+@pytest.mark.parametrize("text", ["我家老人有心脏病，突然喘不上气了", "孩子突然抽搐了", "我爸突然中风了", "老伴心脏病犯了",
+                                  "我爸中风了快来人", "老伴中风好几年了，刚才又晕倒了"])
+def test_an_illness_striking_now_is_an_emergency_whatever_was_said_of_the_years(shipped: Taxonomy, text: str) -> None:
+    emergency = recognise_emergency(shipped, text)
+    assert emergency is not None and emergency.name == "medical"
+
+
 @pytest.mark.parametrize(("text", "kind"), [("着火了应该打什么电话", "fire"), ("有人晕倒打120吗", "medical"),
                                             ("着火的话打119吗", "fire"), ("煤气中毒了打什么电话", "poisoning")])
 def test_asking_which_number_to_call_is_no_emergency_but_names_the_kind(shipped: Taxonomy, text: str,
