@@ -365,6 +365,17 @@ def test_an_illness_striking_now_is_an_emergency_whatever_was_said_of_the_years(
     assert emergency is not None and emergency.name == "medical"
 
 
+@pytest.mark.parametrize("text", ["电梯三天两头困人啥时候换新的", "我们楼电梯老困人物业也不管", "电梯动不动就困人"])
+def test_a_lift_that_keeps_trapping_people_is_a_complaint_about_the_lift(shipped: Taxonomy, text: str) -> None:
+    assert recognise_emergency(shipped, text) is None
+
+
+@pytest.mark.parametrize("text", ["电梯老是坏，今天又困人了", "电梯困人了，老人在里面"])
+def test_someone_trapped_now_in_a_lift_that_often_fails_is_an_emergency(shipped: Taxonomy, text: str) -> None:
+    emergency = recognise_emergency(shipped, text)
+    assert emergency is not None and emergency.name == "lift"
+
+
 @pytest.mark.parametrize(("text", "kind"), [("着火了应该打什么电话", "fire"), ("有人晕倒打120吗", "medical"),
                                             ("着火的话打119吗", "fire"), ("煤气中毒了打什么电话", "poisoning")])
 def test_asking_which_number_to_call_is_no_emergency_but_names_the_kind(shipped: Taxonomy, text: str,
