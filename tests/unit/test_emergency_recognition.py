@@ -376,6 +376,17 @@ def test_someone_trapped_now_in_a_lift_that_often_fails_is_an_emergency(shipped:
     assert emergency is not None and emergency.name == "lift"
 
 
+@pytest.mark.parametrize("text", ["电动车在楼下充电着火过一次了物业也不管", "这个配电箱起火过两回了还不换"])
+def test_a_fire_that_has_happened_before_is_a_hazard_to_report(shipped: Taxonomy, text: str) -> None:
+    assert recognise_emergency(shipped, text) is None
+
+
+@pytest.mark.parametrize("text", ["楼下着火过一次，现在又着火了", "电动车着火过，今天又冒烟了快来人"])
+def test_a_fire_now_where_one_has_happened_before_is_an_emergency(shipped: Taxonomy, text: str) -> None:
+    emergency = recognise_emergency(shipped, text)
+    assert emergency is not None and emergency.name == "fire"
+
+
 @pytest.mark.parametrize(("text", "kind"), [("着火了应该打什么电话", "fire"), ("有人晕倒打120吗", "medical"),
                                             ("着火的话打119吗", "fire"), ("煤气中毒了打什么电话", "poisoning")])
 def test_asking_which_number_to_call_is_no_emergency_but_names_the_kind(shipped: Taxonomy, text: str,
