@@ -72,6 +72,8 @@ _CHASE_LEFTOVERS = (
     "一直", "说过", "说了", "反映了", "反映过", "报过", "报了", "我报的", "那个", "都", "没人来",
     # a 楼长 asking after what she filed for a neighbour: "我代报的那个怎么样了", "替邻居报的事有进展吗"
     "代报", "替邻居报", "帮邻居报", "替邻居", "帮邻居",
+    # that its time is up: "都超时了怎么还没人来修" asks after it, it names no problem
+    "超时", "超期", "逾期", "已经",
     "你们这些人", "这些人", "怎么办事的", "怎么搞的",
     # whom they wait for: "师傅到底什么时候到" says no more than "什么时候到"
     "维修", "师傅", "工人", "网格员",

@@ -486,6 +486,15 @@ def test_still_not_fixed_gets_the_status_and_the_grid_is_chased_when_nobody_clai
     assert f"接单 {ticket}" in card
 
 
+@pytest.mark.parametrize("said", ["都超时了怎么还没人来修", "已经逾期了怎么还没人管"])
+def test_a_chase_up_saying_its_time_is_up_is_no_new_problem(wechat, seeded, clock, said):
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    clock.advance(hours=3)
+    before = appeal_count(seeded)
+    assert wechat.send("o1", said).startswith(f"您的诉求 {ticket}（物业服务）当前状态：")
+    assert appeal_count(seeded) == before
+
+
 def test_a_chase_up_minutes_after_filing_says_the_card_just_went_out_and_tells_nobody_again(wechat, seeded, clock):
     # A 催办 seconds after filing sent a 【催办】 card right behind the new-appeal card the grid had just got.
     ticket = file_and_dispatch(wechat, seeded, clock)

@@ -28,7 +28,8 @@ from nlp.follow_ups import (
                                                ("你好，我反映的问题怎么还没人管", False), ("帮我催下", False),
                                                ("楼上漏水怎么还没人管", True), ("水管还没修好", True),
                                                ("我代报的那个怎么样了", False), ("替邻居报的事有进展吗", False),
-                                               ("代报的楼道灯修好了吗", True)])
+                                               ("代报的楼道灯修好了吗", True), ("超时了怎么还没人来修", False),
+                                               ("已经逾期了怎么还没人管", False), ("电梯超时了怎么还没修", True)])
 def test_a_chase_up_is_told_with_whether_it_names_the_problem(text: str, problem: bool) -> None:
     assert is_chase_up(text) and names_a_problem(text) is problem
     assert chatter_of(text) is None  # never small talk: the conversation answers it with the appeal's status
