@@ -80,6 +80,15 @@ def accused_in(session: Session, appeal_ids: Collection[int]) -> dict[int, froze
     return {appeal_id: frozenset(ids) for appeal_id, ids in about.items()}
 
 
+def accused_in_all(session: Session) -> dict[int, frozenset[int]]:
+    """`accused` of every complaint about staff, for figures that must leave each out of its subject's."""
+    about: dict[int, set[int]] = {}
+    for appeal_id, note in session.execute(select(AppealEvent.appeal_id, AppealEvent.note).where(
+            AppealEvent.action == Action.COMPLAINT)):
+        about.setdefault(appeal_id, set()).update(int(part) for part in (note or "").split(_SEPARATOR) if part)
+    return {appeal_id: frozenset(ids) for appeal_id, ids in about.items()}
+
+
 def handlers(session: Session, appeal: Appeal, about: frozenset[int], hold: bool = False) -> list[Staff]:
     """Who handles a complaint: the grid's leaders and the community's operators, only the operators when it is
     about a leader or an operator; never anyone it is about. `hold`: the operators' rows share-locked, as the

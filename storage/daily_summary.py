@@ -169,6 +169,21 @@ class _GridPlace:
 
 
 @dataclass(frozen=True)
+class _Complaint:
+    """A complaint about staff among the morning's figures: its grid, whom it is about, and what it counts in."""
+
+    grid_id: int
+    about: frozenset[int]
+    open: bool  # in the backlog
+    filed: bool  # among the new (filed in the days reported on)
+    steps: frozenset[str]  # the ACTIVITY fields it counts in
+
+    def hidden_from(self, staff_id: int, grids: set[int]) -> bool:
+        """Whether it is about the reader, in their grids: not theirs to know of (storage.staff.can_read)."""
+        return self.grid_id in grids and staff_id in self.about
+
+
+@dataclass(frozen=True)
 class Morning:
     """One morning's figures for the whole organisation, per grid: read once, added up per person."""
 
@@ -182,6 +197,7 @@ class Morning:
     overdue: tuple[queries.Overdue, ...]  # most late first
     accused: dict[int, frozenset[int]]  # of the overdue appeals, complaints about staff: whom each is about
     month: dict[int, Counts]  # the month of the last day reported on, to that day's end
+    complaints: tuple[_Complaint, ...]  # in the backlog, the new or the steps: left out of their subject's figures
 
     @classmethod
     def read(cls, session: Session, day: date, now: datetime) -> Morning:
@@ -199,7 +215,8 @@ class Morning:
                    counts_by(session, Unit.GRID, since, until, until, queries.EVERYWHERE),
                    _activity(session, since, until), backlog, tuple(late),
                    complaints.accused_in(session, [item.appeal.id for item in late]),
-                   counts_by(session, Unit.GRID, month.start, min(month.end, until), until, queries.EVERYWHERE))
+                   counts_by(session, Unit.GRID, month.start, min(month.end, until), until, queries.EVERYWHERE),
+                   _complaints(session, since, until))
 
     def summary(self, person: Recipient, now: datetime, weights: Weights) -> StaffDailySummary:
         """The person's summary: the figures of the grids in their scope."""
@@ -211,10 +228,15 @@ class Morning:
         late = [item for item in self.overdue if item.appeal.grid_id in grids
                 and person.staff_id not in self.accused.get(item.appeal.id, ())]
         shown = late[:LATE_SHOWN]
+        # Nor counted in the day's figures: "在办 4 件" beside three found would tell them one is about them.
+        hidden = [item for item in self.complaints if item.hidden_from(person.staff_id, grids)]
+        steps = {field: sum(self.activity.get((grid, field), 0) for grid in grids)
+                 - sum(field in item.steps for item in hidden) for field in ACTIVITY.values()}
         return StaffDailySummary(
-            area=person.area, since=self.since, until=self.until, new=filed.received,
-            **{field: sum(self.activity.get((grid, field), 0) for grid in grids) for field in ACTIVITY.values()},
-            backlog=sum(self.backlog.get(grid, 0) for grid in grids), overdue=len(late),
+            area=person.area, since=self.since, until=self.until, new=filed.received - sum(item.filed for item in hidden),
+            **steps,
+            backlog=sum(self.backlog.get(grid, 0) for grid in grids) - sum(item.open for item in hidden),
+            overdue=len(late),
             late_tickets=tuple(item.appeal.ticket for item in shown),
             late_categories=tuple(item.appeal.category for item in shown),
             late_clocks=tuple(str(item.clock) for item in shown),
@@ -237,6 +259,24 @@ def _activity(session: Session, since: datetime, until: datetime) -> dict[tuple[
     for grid_id, action, appeals in rows:
         counted[(grid_id, ACTIVITY[Action(action)])] += appeals
     return dict(counted)
+
+
+def _complaints(session: Session, since: datetime, until: datetime) -> tuple[_Complaint, ...]:
+    """The complaints about named staff that count in the morning's backlog, new or steps of [since, until)."""
+    about = {appeal_id: ids for appeal_id, ids in complaints.accused_in_all(session).items() if ids}
+    if not about:
+        return ()
+    steps: dict[int, set[str]] = defaultdict(set)
+    for appeal_id, action in session.execute(select(AppealEvent.appeal_id, AppealEvent.action).where(
+            AppealEvent.appeal_id.in_(list(about)), AppealEvent.action.in_([str(action) for action in ACTIVITY]),
+            AppealEvent.at >= since, AppealEvent.at < until)):
+        steps[appeal_id].add(ACTIVITY[Action(action)])
+    rows = session.execute(select(Appeal.id, Appeal.grid_id, Appeal.status, Appeal.created_at).where(
+        Appeal.id.in_(list(about)), Appeal.grid_id.is_not(None)))
+    return tuple(_Complaint(grid_id, about[appeal_id], status in OPEN_STATUSES, since <= created_at < until,
+                            frozenset(steps.get(appeal_id, ())))
+                 for appeal_id, grid_id, status, created_at in rows
+                 if status in OPEN_STATUSES or since <= created_at < until or appeal_id in steps)
 
 
 def _midnight(day: date) -> datetime:

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from bot.worker import schedule
 from handlers import community_texts, resident_texts, staff_texts
-from storage import complaints, dispatch, supervision
+from storage import complaints, daily_summary, dispatch, supervision
 from storage.models import Appeal, AppealStatus, Staff, StaffRole
+from storage.tickets import LOCAL_ZONE
 from tests.support.database import appeal, notices, staff_id, worded
 from tests.support.personas import BUILDING_LEAD, LI, OPERATOR, RESIDENT, WANG, ZHANG
 from tests.support.races import dispatch_while_disabling
@@ -284,3 +285,17 @@ def test_a_complaint_is_never_handed_to_a_colleague_of_the_person_it_is_about(we
     assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(LI, f"查询 {ticket}")
     assert "已改派给 王强" in wechat.send(OPERATOR, f"改派 {ticket} 王强")  # its 网格长 may take it, as at dispatch
 
+
+
+def test_a_grid_leaders_daily_summary_counts_nothing_of_a_complaint_about_him(wechat, seeded, clock):
+    _, about_wang = complain(wechat, seeded, clock, ABOUT_WANG)
+    file_and_dispatch(wechat, seeded, clock, "3号楼门口的垃圾桶满了没人清理", openid="o7")
+    wechat.send(OPERATOR, f"接单 {about_wang}")
+    clock.advance(days=1)
+    now = clock()
+    with seeded.transaction() as session:
+        planned = {item.recipient.name: item.notice for item in
+                   daily_summary.plan(session, now.astimezone(LOCAL_ZONE).date(), now)}
+    leader, operator = planned["王强"], planned["孙丽"]
+    assert (leader.new, leader.accepted, leader.backlog) == (1, 0, 1)  # the 垃圾桶 only: nothing to find missing
+    assert (operator.new, operator.accepted, operator.backlog) == (2, 1, 2)  # the complaint's handler counts it
