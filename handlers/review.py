@@ -49,8 +49,10 @@ def reclassify(conversation: Conversation, arguments: Arguments) -> Reply:
         appeal = review.reclassify(conversation.session, member, ticket, new, conversation.now)
     except NotFound:
         return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
-    except NotAllowed:
-        return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket) if hidden(conversation, ticket)
+    except NotAllowed as refused:
+        if hidden(conversation, ticket):
+            return Reply(texts.TASK_NOT_FOUND.format(ticket=ticket))
+        return Reply(texts.COMPLAINT_NOT_RECLASSIFIED.format(ticket=ticket) if refused.reason == "complaint"
                      else texts.NOT_A_REVIEWER)
     except IllegalTransition as refused:
         if hidden(conversation, ticket):

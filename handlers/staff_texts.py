@@ -883,6 +883,9 @@ SEVERAL_ENDING = "您的任务里有 {count} 条编号以 {digits} 结尾：{tic
 NEEDS_WORDS = "还需要写上{words}，请按这个格式发送：{verb} {ticket} {words}"
 # Words over their field's limit (storage/limits.py): refused whole, nothing stored.
 TOO_LONG = "{what}最多 {limit} 字，您发了 {length} 字，没有保存。请精简后再发。"
+# A complaint about staff keeps its category: as another it would be open to the colleagues of whom it is about.
+COMPLAINT_NOT_RECLASSIFIED = ("诉求 {ticket} 是对工作人员的投诉，不能改类别（改了之后被投诉人的同事也能看到）。"
+                              "投诉里另有要办的事，由处理投诉的人接单后一并办理。")
 # 改派 G… 李娜，她熟悉情况: the name and the reason after the comma are limited each on its own.
 REASSIGN_TARGET = "网格或姓名"
 REASSIGN_REASON = "改派理由（逗号后面的话）"

@@ -299,3 +299,12 @@ def test_a_grid_leaders_daily_summary_counts_nothing_of_a_complaint_about_him(we
     leader, operator = planned["王强"], planned["孙丽"]
     assert (leader.new, leader.accepted, leader.backlog) == (1, 0, 1)  # the 垃圾桶 only: nothing to find missing
     assert (operator.new, operator.accepted, operator.backlog) == (2, 1, 2)  # the complaint's handler counts it
+
+
+def test_a_complaint_keeps_its_category_so_the_colleagues_of_whom_it_is_about_never_read_it(wechat, seeded, clock):
+    _, ticket = complain(wechat, seeded, clock, ABOUT_ZHANG)
+    refused = wechat.send(WANG, f"分类 {ticket} 物业服务")
+    assert refused == staff_texts.COMPLAINT_NOT_RECLASSIFIED.format(ticket=ticket)
+    assert appeal(seeded, ticket).category == "投诉工作人员" and notices(seeded, "resident_recategorised") == []
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(LI, f"查询 {ticket}")
+    assert f"没有找到编号为 {ticket} 的诉求" in wechat.send(ZHANG, f"分类 {ticket} 物业服务")  # whom it is about
