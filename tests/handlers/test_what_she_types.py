@@ -249,3 +249,10 @@ def test_asking_why_her_message_was_turned_down_says_how_it_ended(wechat, seeded
     reply = wechat.send(RESIDENT, "为什么不办")
     assert reply.startswith(f"您目前没有办理中的诉求。最近一件是 {ticket}") and "不作为诉求办理" in reply
     assert appeal_count(seeded) == 1
+
+
+@pytest.mark.parametrize("words", ["我是感谢你们的", "我就是想谢谢你们", "我想感谢一下网格员"])
+def test_saying_she_means_to_thank_them_is_thanks_not_an_appeal(wechat, seeded, words):
+    # It was filed, 待分类, as a card for the grid.
+    assert wechat.send(NEIGHBOUR, words) == resident_texts.CHATTER_REPLIES[Chatter.THANKS]
+    assert appeal_count(seeded) == 0
