@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from handlers import binding, chasing, commands, community_texts, complaining, contacts, faq, filing, resident
 from handlers import resident_texts as texts
 from handlers.arguments import Arguments
@@ -37,6 +40,26 @@ MIN_UNCLASSIFIED_LENGTH = 5
 # During the sender's emergency a fragment is where they are (502, 门口), 在吗 that they still wait and 没事了 that
 # the danger passed, 帮帮我 that they still need them: its responders hear them. Thanks and 好的 are answered as ever.
 SAID_TO_RESPONDERS = (Chatter.FRAGMENT, Chatter.GREETING, Chatter.NO_THANKS, Chatter.HELP_ME)
+
+
+# 回复“我的诉求”, 回复1, 回复：分开 — our replies say 回复“…” and some type the 回复 too, as read: what follows it
+# is what they mean, when it is a command or an answer as short as the ones asked for (1, 分开, 不用了, 加入).
+_ECHOED = re.compile(r"^\s*回复\s*[：:，,]?\s*[“\"'「『]?(?P<said>[^“”\"'「」『』]+?)[”\"'」』]?\s*[。.!！]*\s*$")
+MAX_ECHOED_ANSWER = 4
+
+
+def as_meant(inbound: Inbound) -> Inbound:
+    """The message without the 回复 typed before what a reply asked for (回复1 is 1, 回复“我的诉求” 我的诉求);
+    any other message as it came ("回复一下我的问题好吗" is a message of its own)."""
+    if inbound.kind not in (Kind.TEXT, Kind.VOICE):
+        return inbound
+    echoed = _ECHOED.match(inbound.text)
+    if echoed is None:
+        return inbound
+    said = echoed.group("said").strip()
+    if len(said) > MAX_ECHOED_ANSWER and commands.parse(said) is None:
+        return inbound
+    return replace(inbound, text=said)
 
 
 def prepare(understanding: Understanding, inbound: Inbound) -> Classification | None:

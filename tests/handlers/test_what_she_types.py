@@ -256,3 +256,20 @@ def test_saying_she_means_to_thank_them_is_thanks_not_an_appeal(wechat, seeded, 
     # It was filed, 待分类, as a card for the grid.
     assert wechat.send(NEIGHBOUR, words) == resident_texts.CHATTER_REPLIES[Chatter.THANKS]
     assert appeal_count(seeded) == 0
+
+
+def test_typing_the_word_hui_fu_before_what_a_reply_asked_for_does_what_she_meant(wechat, seeded, clock):
+    # "回复我的诉求" went to the lift's handler as words she added; "回复1" lost her rating; "回复分开" the offer.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert wechat.send(RESIDENT, "回复我的诉求").startswith("您最近的诉求：")
+    assert wechat.send(RESIDENT, f"回复“查询 {ticket}”").startswith(f"诉求 {ticket}\n")
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(ZHANG, f"办结 {ticket} 已修好")
+    assert wechat.send(RESIDENT, "回复1").startswith("感谢您的评价")
+    assert "回复“分开”" in wechat.send(NEIGHBOUR, "1.楼道灯不亮 2.垃圾桶满了")
+    assert wechat.send(NEIGHBOUR, "回复：分开").startswith("已分开登记")
+    assert notices(seeded, "staff_words_added", ticket) == []
+
+
+def test_a_message_that_only_starts_with_hui_fu_is_read_whole(wechat):
+    assert "请选择您所在的社区" not in wechat.send(RESIDENT, "回复绑定住址的事情怎么这么麻烦啊")
