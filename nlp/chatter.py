@@ -112,6 +112,17 @@ _CONTACT = re.compile(r"(网格员|网格长|社区|工作人员).{0,4}(电话|�
                       r"|^(请|麻烦|能不能|可以)?(你们)?(给我|跟我)?(打个|打一个|回个|回一个|回)电话(吗|吧|给我)?$"
                       # 我要找网格员, 找一下社区: whom, not what about, asked alone
                       r"|^(我|我们)?(要|想|想要)?找(一下|下)?(我们)?(的)?(网格员|网格长|社区|居委会|工作人员|你们领导|领导)$")
+# Around a contact asked for ("请问网格员的电话是多少"): asking words, none of them a problem.
+_ASKING_AROUND_CONTACT = re.compile(r"请问|你好|您好|能不能|能否|可以|我想要|我想|我要|想要|给我|告诉我|发我|一下|我们小区|我们|我家|"
+                                    r"小区|社区|居委会|工作人员|是多少|多少|几号|是什么|是啥|号码|号|是|的|吗|呢|啊|呀|谁|有没有|知道")
+
+
+def _asks_only_for_contact(said: str) -> bool:
+    """A contact asked for, and nothing else: "楼道灯坏了，网格员电话多少" says a problem too, to be filed."""
+    asked = _CONTACT.search(said)
+    return asked is not None and not _ASKING_AROUND_CONTACT.sub("", said[:asked.start()] + said[asked.end():])
+
+
 # Words that carry no problem: a voice message's hesitations, and places or states said without what.
 _FILLERS = ("那个", "就是", "这个", "然后", "嗯", "啊", "呃", "额", "哦", "唉", "哎", "吧", "呢", "呀", "的", "了")
 # "我家楼上那个", "我们家门口": whose place, not what is wrong there (a voice message cut off, the rest to follow).
@@ -168,7 +179,7 @@ def chatter_of(text: str) -> Chatter | None:
         return Chatter.WANTS_TO_ASK
     if _PROPERTY.fullmatch(said) or _PROPERTY_WHERE.fullmatch(_LEAD_INS.sub("", cleaned)):
         return Chatter.PROPERTY
-    if _CONTACT.search(said):
+    if _asks_only_for_contact(said):
         return Chatter.CONTACT
     if _HOW_TO_CLAIM.fullmatch(said):
         return Chatter.HOW_TO_CLAIM

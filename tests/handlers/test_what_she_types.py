@@ -273,3 +273,15 @@ def test_typing_the_word_hui_fu_before_what_a_reply_asked_for_does_what_she_mean
 
 def test_a_message_that_only_starts_with_hui_fu_is_read_whole(wechat):
     assert "请选择您所在的社区" not in wechat.send(RESIDENT, "回复绑定住址的事情怎么这么麻烦啊")
+
+
+@pytest.mark.parametrize("words", ["楼道灯坏了，网格员电话多少", "我家厨房漏水了，物业电话多少"])
+def test_a_problem_said_with_a_question_for_a_phone_number_is_filed(wechat, seeded, words):
+    # "楼道灯坏了，网格员电话多少" was told to describe the problem here, the lamp she had described filed nowhere.
+    assert wechat.send(NEIGHBOUR, words).startswith("已受理您的诉求")
+    assert appeal_count(seeded) == 1
+
+
+def test_a_phone_number_asked_for_alone_is_still_told_to_say_the_problem_here(wechat, seeded):
+    assert wechat.send(NEIGHBOUR, "请问网格员的电话是多少？") == resident_texts.CHATTER_REPLIES[Chatter.CONTACT]
+    assert appeal_count(seeded) == 0
