@@ -35,11 +35,14 @@ def leave(conversation: Conversation, arguments: Arguments) -> Reply:
 def take_leave(conversation: Conversation, asked: duty.Leave) -> Reply:
     """Record the leave asked for, tell the grid's leaders, and say what it means for the member."""
     member, now = conversation.staff, conversation.now
+    today = duty.today(now)
     try:
+        asked = duty.joined(member, asked, now)
         duty.set_duty(member, False, asked.last, now, asked.first)
     except duty.PastDay as past:
         return Reply(texts.LEAVE_PAST_DAY.format(day=texts.month_day(past.day)))
-    today = duty.today(now)
+    except duty.AwayUntilBefore as away:
+        return Reply(texts.LEAVE_WHILE_AWAY.format(until=texts.month_day(away.until, today)))
     later = asked.first if asked.later(today) else None
     roster.tell_leaders_of_leave(conversation.session, member, asked.last, now, later)
     held = len(roster.open_tasks(conversation.session, member))

@@ -1587,6 +1587,9 @@ LEAVE_ARRANGED_OPEN = ("已登记请假：{first}起，直到您发“销假”�
 LEAVE_DURING = "请假期间派单不会给您派新任务。"
 LEAVE_DURING_UNIT = "请假期间转给本单位的任务卡仍会发给本单位每位人员（包括您），由在岗的同事接单。"
 LEAVE_DURING_OPERATOR = "请假期间不给您发每日简报。"
+# Leave for a later day asked while on leave through an earlier one: one leave at a time, the later one waits.
+LEAVE_WHILE_AWAY = ("您现在请假至 {until}。之后隔几天再请的假，请回来上班后再登记（发“销假”可提前回来）；"
+                    "要连着请，请发“请假 到 某天”。这次没有登记。")
 LEAVE_ENDS_FIRST = "请假的最后一天在第一天之前，请检查日期，如：请假 下周一到周三。"
 LEAVE_BAD_DAY = "没看懂日期，请这样发：请假 到 12月31日（或 请假 到 2026-12-31）。"
 LEAVE_PAST_DAY = "{day} 已经过去了，请写今天或以后的日期，如：请假 到 12月31日。"

@@ -83,6 +83,31 @@ class Leave:
         return self.first is not None and self.first > today
 
 
+class AwayUntilBefore(DomainError):
+    """Leave for a later day asked while on leave that ends before it, with days at work between: one leave is
+    kept per member, so the one to come waits until they are back."""
+
+    def __init__(self, until: date) -> None:
+        super().__init__(until.isoformat())
+        self.until = until
+
+
+def joined(member: Staff, asked: Leave, now: datetime) -> Leave:
+    """The leave to record for `asked`: asked while on leave, a later day's leave that runs on from the present
+    one (请假 明天, away through today) extends it from now, not back to work for the rest of today.
+    AwayUntilBefore when days at work lie between the two."""
+    current, today_now = duty_of(member, now), today(now)
+    if current.on_duty or not asked.later(today_now):
+        return asked
+    if current.until is None:
+        return Leave(None, None)  # away until 销假 already: so it stays
+    assert asked.first is not None, "a later leave has its first day"
+    if asked.first > current.until + timedelta(days=1):
+        raise AwayUntilBefore(current.until)
+    last = None if asked.last is None else max(asked.last, current.until)
+    return Leave(None, last)
+
+
 def parse_leave(typed: str, today: date) -> Leave | None:
     """The leave `请假 <typed>` asks for: a lone day after today is that day off (明天, 周五, 12月9日), a span is
     its days (下周一到周三, 12月8日至12月9日), a day with 起 or 开始 starts then (明天起: until 销假); through a

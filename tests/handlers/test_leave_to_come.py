@@ -71,3 +71,12 @@ def test_leave_from_today_starts_now_as_before(wechat, seeded, clock, said):
 
 def test_the_help_says_leave_for_a_later_day_starts_then(wechat, seeded):
     assert "请假 明天、请假 下周一到周三：到那天才开始" in wechat.send(ZHANG, "帮助")
+
+
+def test_tomorrow_asked_while_away_today_runs_on_from_now_not_back_to_work_this_afternoon(wechat, seeded, clock):
+    wechat.send(ZHANG, "请假 今天")
+    assert wechat.send(ZHANG, "请假 明天").startswith("已登记请假，至 11月23日（含）")
+    assert duty_now(seeded, clock) == duty.Duty(False, duty.date(2026, 11, 23))
+    assert wechat.send(ZHANG, "请假 11月26日") == (
+        "您现在请假至 11月23日。之后隔几天再请的假，请回来上班后再登记（发“销假”可提前回来）；要连着请，请发“请假 到 某天”。这次没有登记。")
+    assert duty_now(seeded, clock) == duty.Duty(False, duty.date(2026, 11, 23))
