@@ -2,8 +2,9 @@
 member (请假 到 12月31日, 销假).
 
 Leave until a day lasts through that whole local day: from the next midnight (Beijing time) the member counts as
-on duty again, without anyone writing it back (`on_duty_condition` asks the clock). Leave changes nothing about
-the tasks the member already holds: they stay theirs.
+on duty again, without anyone writing it back (`on_duty_condition` asks the clock). Leave said for a later day
+(我明天请假, 请假 下周一到周三) starts at that day's midnight (Staff.off_duty_from): until then the member is on duty,
+the same way. Leave changes nothing about the tasks the member already holds: they stay theirs.
 """
 
 from __future__ import annotations
