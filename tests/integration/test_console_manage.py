@@ -1261,3 +1261,17 @@ def test_a_street_operator_re_importing_the_ledger_from_before_a_rename_sees_it_
     assert done.status_code == 302
     assert "按原名匹配到 1 处已改名的地方" in person.get("/console/org").get_data(as_text=True)
     assert counts(store) == before
+
+
+def test_the_staff_page_shows_leave_arranged_for_a_later_day_beside_on_duty(app, store, clock):
+    from datetime import date
+
+    from storage import duty
+
+    with store.transaction() as session:
+        member = session.scalars(select(Staff).where(Staff.openid == LI)).one()
+        duty.set_duty(member, False, date(2026, 11, 24), clock(), first=date(2026, 11, 23))
+
+    page = logged_in(app, "admin").get("/console/staff").get_data(as_text=True)
+
+    assert "在岗（2026-11-23 起休假）" in page
