@@ -38,7 +38,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Report:
-    """A period's figures within a scope: per grid, per member, and in total."""
+    """A period's figures within a scope: per grid, per member, and in total. Every appeal counts in one grid and
+    in one member or `unclaimed`, so both sheets add up to `total`."""
 
     period: Period
     made_at: datetime
@@ -47,6 +48,7 @@ class Report:
     grids: list[Line]
     members: list[Line]
     total: Line
+    unclaimed: Line | None = None  # the appeals nobody held at the period's end (the rates' unit None)
 
 
 def report(session: Session, period: Period, now: datetime, scope: Scope = EVERYWHERE,
@@ -69,12 +71,14 @@ def report(session: Session, period: Period, now: datetime, scope: Scope = EVERY
         return Line(label, place, counts, rates_of(counts, weights), left)
 
     total = sum(by_grid.values(), Counts())
+    unclaimed = by_member.get(None)
     return Report(
         period, now, as_of, weights,
         [line(label, label, by_grid.get(grid_id, Counts())) for grid_id, label in grids.items()],
         [line(name, places.get(staff_id, ""), by_member.get(staff_id, Counts()), staff_id in gone)
          for staff_id, name in members.items()],
         line("", "", total),
+        None if unclaimed is None else line("", "", unclaimed),
     )
 
 

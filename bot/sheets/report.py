@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.sheets.excel_text import append_as_text
-from handlers.rate_words import LEFT
+from handlers.rate_words import LEFT, NOBODY
 from storage.monthly_report import Line, Report
 from storage.rates import LOCAL_ZONE
 
@@ -63,8 +63,9 @@ DEFINITIONS = (
     ("空白的比率", "分母为 0（例如本月没有诉求），不是 0%，不参与排名。"),
     ("合计", "各行件数相加后再算比率，不是各行比率的平均。"),
     ("网格员", "每件诉求算在最后一次办结它的工作人员名下；未办结的算在 {as_of} 时的接单人名下（之后才改派、退回、"
-            "被别人接单或因承办人离开交回网格的，仍按那时的接单人计入）；那时无人接单的只算在网格，之后按时接单的除外"
-            "（算在接单人名下，和响应及时一样）。"),
+            "被别人接单或因承办人离开交回网格的，仍按那时的接单人计入）；那时无人接单的算在“（无人接单）”一行，"
+            "之后按时接单的除外（算在接单人名下，和响应及时一样）。每件诉求只算在一个人或“（无人接单）”名下，"
+            "所以这张表的合计与网格表的合计相同。"),
 )
 
 
@@ -77,8 +78,11 @@ def write_report(report: Report, path: Path, where: str | None = None) -> None:
     grids.title = "网格"
     _table(grids, ("网格",), [(line.label,) for line in report.grids], report.grids, report.total)
     members = book.create_sheet("网格员")
-    _table(members, ("姓名", "网格或单位"), [(line.label + LEFT if line.left else line.label, line.grid)
-                                          for line in report.members], report.members, None)
+    people = [*report.members, *([report.unclaimed] if report.unclaimed else [])]
+    names = [(line.label + LEFT if line.left else line.label, line.grid) for line in report.members]
+    # Nobody's row and the same 合计 as the 网格 sheet's: the district adds the people up and must find the grids' sum.
+    _table(members, ("姓名", "网格或单位"), names + ([(NOBODY, "")] if report.unclaimed else []), people,
+           report.total)
     _definitions(book.create_sheet("说明"), report, where or EVERYWHERE)
     book.save(path)
 

@@ -196,3 +196,21 @@ def test_a_bad_month_or_file_is_refused_in_one_line(november, clock, database_ur
     folder = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(tmp_path / "folder.xlsx")],
                                 obj=clock, env=env)
     assert folder.exit_code == 1 and "这是一个目录" in folder.output
+
+
+def test_the_members_sheet_adds_up_to_the_grids_sheet(november, clock, database_url, tmp_path):
+    path = tmp_path / "十一月.xlsx"
+    result = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(path)], obj=clock,
+                                env={"GRIDBOT_DATABASE_URL": database_url})
+    assert result.exit_code == 0, result.output
+    book = load_workbook(path)
+    header, *rows = book["网格员"].iter_rows(values_only=True)
+    people = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    # t3 (never claimed) and t4 (不受理 before anyone claimed it) belong to nobody: the district still finds them
+    assert people["（无人接单）"]["收到"] == 2 and people["（无人接单）"]["派发"] == 1
+    assert rows[-1][0] == "合计"
+    grids_total = next(row for row in book["网格"].iter_rows(values_only=True) if row[0] == "合计")
+    assert rows[-1][2:] == grids_total[1:]
+    assert sum(row[2] for row in rows[:-1]) == grids_total[1] == 5
+    definitions = {row[0]: row[1] for row in book["说明"].iter_rows(min_row=2, values_only=True)}
+    assert "合计与网格表的合计相同" in definitions["网格员"]
