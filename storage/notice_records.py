@@ -32,7 +32,7 @@ from storage.models import (
     Resident,
     Staff,
 )
-from storage.tickets import normalize_notice_number
+from storage.tickets import LOCAL_ZONE, normalize_notice_number
 
 CHANNELS = (NoticeChannel.MASS, NoticeChannel.TEMPLATE, NoticeChannel.CUSTOM)
 ENDED = (NoticeState.DONE, NoticeState.CANCELLED)
@@ -87,7 +87,11 @@ class Progress:
         """The keys of `gridbot notice status --json`."""
         return {"number": self.number, "state": self.state, "recipients": self.recipients, "sent": self.sent,
                 "filtered": self.filtered, "failed": self.failed, "skipped": self.skipped,
-                "confirmed_by_building_leads": self.confirmed_by_building_leads, "by_channel": self.by_channel}
+                "confirmed_by_building_leads": self.confirmed_by_building_leads, "by_channel": self.by_channel,
+                # Added after the keys above (scripts read those as they were): whether, when and by whom it was
+                # cancelled; a name from the console or the chat, a server login from the command line.
+                "cancelled_at": None if self.cancelled_at is None else self.cancelled_at.astimezone(LOCAL_ZONE).isoformat(),
+                "cancelled_by": self.cancelled_by or None, "cancelled_by_login": self.cancelled_by_login}
 
 
 def find(session: Session, number: str) -> Broadcast:

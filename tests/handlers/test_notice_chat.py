@@ -315,6 +315,7 @@ def test_a_grid_leader_stops_a_notice_sent_by_mistake_from_the_chat_once_and_in_
     with seeded.transaction() as session:
         shown = notice_records.progress(session, notice_records.find(session, number))
     assert (shown.state, shown.pending, shown.cancelled_by) == ("cancelled", 0, "王强")
+    assert (shown.as_json()["cancelled_by"], shown.as_json()["cancelled_by_login"]) == ("王强", None)
     again = wechat.send(OPERATOR, f"撤回通知 {number}")
     assert again == f"通知 {number} 已于 {resident_texts.clock(shown.cancelled_at)} 撤销过（王强），这次没有改动。"
 

@@ -44,7 +44,8 @@ def test_send_with_yes_prints_the_number_and_the_preview_and_the_worker_sends_it
     status = gridbot(database_url, clock, "notice", "status", number, "--json")
     shown = json.loads(status.output)
     assert list(shown) == ["number", "state", "recipients", "sent", "filtered", "failed", "skipped",
-                           "confirmed_by_building_leads", "by_channel"]
+                           "confirmed_by_building_leads", "by_channel", "cancelled_at", "cancelled_by",
+                           "cancelled_by_login"]
     assert (shown["number"], shown["state"], shown["sent"], shown["recipients"]) == (number, "done", 5, 5)
     assert shown["by_channel"] == {"mass": {"sent": 5, "failed": 0}, "template": {"sent": 0, "failed": 0},
                                    "custom": {"sent": 0, "failed": 0}}
@@ -166,6 +167,21 @@ def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):
     status = gridbot(database_url, clock, "notice", "status", number).output
     assert "按渠道：还没有发出" in status and f"撤销：{at}（北京时间），撤销人：命令行 {login}" in status
     assert "没有编号" in gridbot(database_url, clock, "notice", "status", "N2611229999").output
+
+
+def test_status_json_says_when_and_by_whom_a_notice_was_cancelled(seeded, database_url, clock):
+    sent = gridbot(database_url, clock, "notice", "send", "--scope", GRID, "--text", "下周一停车场划线",
+                   "--at", "2026-11-23 09:00", "--yes")
+    number = NUMBER.search(sent.output).group(0)
+    waiting = json.loads(gridbot(database_url, clock, "notice", "status", number, "--json").output)
+    assert (waiting["cancelled_at"], waiting["cancelled_by"], waiting["cancelled_by_login"]) == (None, None, None)
+    gridbot(database_url, clock, "notice", "cancel", number)
+    shown = json.loads(gridbot(database_url, clock, "notice", "status", number, "--json").output)
+    assert shown["state"] == "cancelled"
+    assert shown["cancelled_at"] == clock().astimezone(LOCAL_ZONE).isoformat()
+    assert shown["cancelled_by"] is None and shown["cancelled_by_login"] == getpass.getuser()
+    listed = json.loads(gridbot(database_url, clock, "notice", "list", "--json").output)
+    assert listed[0]["cancelled_at"] == shown["cancelled_at"]
 
 
 def test_a_building_named_with_its_compound_or_alone_is_found_as_the_chat_finds_it(seeded, database_url, clock):
