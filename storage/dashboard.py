@@ -141,7 +141,7 @@ class Dashboard:
     charts: Charts
     as_of: datetime  # when the period's figures were computed (the backlog, queues and lists are as of now)
     queues: QueueCounts  # the home page's queues at `now`
-    overdue: tuple[Overdue, ...]  # the first TOP of `queues.overdue`, oldest first
+    overdue: tuple[Overdue, ...]  # the TOP of `queues.overdue` longest past their deadline, the longest first
     workload: tuple[Workload, ...]
     focus: tuple[FocusLine, ...]
     to_accept: Spread
@@ -164,7 +164,7 @@ def dashboard(session: Session, scope: Scope, period: Period, now: datetime,
     return Dashboard(
         charts=charts(session, scope, period, now, found), as_of=found.as_of,
         queues=queries.queue_counts(session, now, scope),
-        overdue=tuple(queries.overdue(session, now, scope, limit=TOP)),
+        overdue=tuple(queries.most_overdue(session, now, scope, limit=TOP)),
         workload=found.workload, focus=focus(session, scope), to_accept=found.to_accept,
         to_resolve=found.to_resolve, ranking=found.ranking,
     )

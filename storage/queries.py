@@ -12,6 +12,7 @@ is the caller's to check.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, null, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, null, or_, select, true
 from sqlalchemy.orm import Session
 
 from storage import duty, unit_reach, workdays
@@ -425,16 +426,58 @@ def overdue(session: Session, now: datetime, scope: Scope = EVERYWHERE, *, clock
     returned = returned_since() if Clock.RETURNED in clocks else null()
     conditions = [_late(session, now, clocks)]
     rows = session.execute(_page(select(Appeal, since, returned), scope, conditions, where, limit, after_id)).all()
-    found = []
-    for appeal, at, returned_at in rows:
-        if appeal.status == AppealStatus.RETURNED:
-            found.append(Overdue(appeal, Clock.RETURNED, returned_due(appeal, returned_at)))
-            continue
-        waits = appeal.status == AppealStatus.DISPATCHED
-        due = response_due(appeal, at or appeal.created_at) if waits else appeal.resolve_due_at
-        assert due is not None  # the SQL chose it for being past this deadline
-        found.append(Overdue(appeal, Clock.RESPONSE if waits else Clock.RESOLVE, due))
-    return found
+    return [_overdue_of(appeal, at, returned_at) for appeal, at, returned_at in rows]
+
+
+MOST_OVERDUE_BATCH = 100  # rows `most_overdue` reads at a time
+
+
+def most_overdue(session: Session, now: datetime, scope: Scope = EVERYWHERE, limit: int = 20) -> list[Overdue]:
+    """The `limit` appeals of the scope longest past their deadline at `now`, the longest first (ties: by id): the
+    dashboard's list, so that what waited the longest is not pushed off it by an appeal filed earlier.
+
+    A deadline counted from a 转办 or a 退回 is computed here, not in SQL (working days, the category's hours), so
+    SQL orders by when each clock started there — never after its deadline — and the batches stop once no appeal
+    further down can be due before the last one kept.
+    """
+    since, returned = _dispatched_since(), returned_since()
+    started = case(
+        (Appeal.status == AppealStatus.ACCEPTED, Appeal.resolve_due_at),
+        (and_(Appeal.status == AppealStatus.DISPATCHED, Appeal.department.is_(None)), Appeal.response_due_at),
+        (Appeal.status == AppealStatus.RETURNED, func.coalesce(returned, Appeal.updated_at)),
+        else_=func.coalesce(since, Appeal.created_at))
+    query = _page(select(Appeal, since, returned), scope, [_late(session, now)], None, None, None)
+    query = query.order_by(None).order_by(started, Appeal.id)
+    found: list[Overdue] = []
+    for offset in itertools.count(0, MOST_OVERDUE_BATCH):
+        rows = session.execute(query.offset(offset).limit(MOST_OVERDUE_BATCH)).all()
+        found = sorted(found + [_overdue_of(*row) for row in rows], key=lambda late: (late.due, late.appeal.id))
+        if len(rows) < MOST_OVERDUE_BATCH or (len(found) >= limit and found[limit - 1].due <= _started(*rows[-1])):
+            break
+    return found[:limit]
+
+
+def _overdue_of(appeal: Appeal, dispatched_at: datetime | None, returned_at: datetime | None) -> Overdue:
+    """An appeal `_late` chose, with the clock it is late on and that clock's deadline."""
+    if appeal.status == AppealStatus.RETURNED:
+        return Overdue(appeal, Clock.RETURNED, returned_due(appeal, returned_at))
+    waits = appeal.status == AppealStatus.DISPATCHED
+    due = response_due(appeal, dispatched_at or appeal.created_at) if waits else appeal.resolve_due_at
+    assert due is not None  # the SQL chose it for being past this deadline
+    return Overdue(appeal, Clock.RESPONSE if waits else Clock.RESOLVE, due)
+
+
+def _started(appeal: Appeal, dispatched_at: datetime | None, returned_at: datetime | None) -> datetime:
+    """What `most_overdue` orders by, for one row: its deadline, or when a clock computed from its start started."""
+    if appeal.status == AppealStatus.ACCEPTED:
+        assert appeal.resolve_due_at is not None  # `_late` chose it for being past it
+        return appeal.resolve_due_at
+    if appeal.status == AppealStatus.RETURNED:
+        return returned_at or appeal.updated_at
+    if appeal.department is None:
+        assert appeal.response_due_at is not None
+        return appeal.response_due_at
+    return dispatched_at or appeal.created_at
 
 
 def returned_due(appeal: Appeal, returned_at: datetime | None) -> datetime:

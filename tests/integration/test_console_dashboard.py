@@ -37,7 +37,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.web.app import create_app
-from storage import seeding
+from storage import queries, seeding
 from storage.appeals import Action
 from storage.dashboard import Spread, backlog, per_day, times, workload
 from storage.models import (
@@ -215,6 +215,33 @@ def test_the_dashboard_shows_the_numbers_as_tables(week):
     assert row_cells(html, "focus-J20261120-1")[-1] == "2：D3、D4"
     assert 'data-source="/console/dashboard.json?from=2026-11-18&amp;to=2026-11-22"' in html
     assert "<script>" not in html and "style=" not in html  # the CSP allows neither
+
+
+def test_the_overdue_list_starts_with_what_is_longest_past_its_deadline(week):
+    html = page(logged_in(week, "admin"), f"/console/dashboard?{PERIOD}")
+    listed = re.findall(r'<tr id="overdue-([^"]+)"', html)
+    # D6's 办结 was due on 15 Nov, D9's 接单 on 18 Nov, D4's on 21 Nov, the G-* now: not D4 first for its lower id
+    assert listed[:3] == ["D6", "D9", "D4"] and set(listed[3:]) == {"G-XFL", "G-HP", "G-PA"}
+    assert "这里列出超时最久的 6 件" in html
+
+
+def test_a_deadline_counted_from_a_transfer_or_a_return_takes_its_place_among_the_most_overdue(week, runtime,
+                                                                                                clock, monkeypatch):
+    with runtime.database.transaction() as session:
+        build = Builder(session)
+        # 转办 on 19 Nov 08:00 to a department with 72 h to claim: due 22 Nov 08:00, though its clock started early
+        transferred = build.appeal("D10", nov(10), AppealStatus.DISPATCHED, [], department="综合执法中队")
+        transferred.response_hours = 72
+        # 退回 on 19 Nov 09:00: to be routed again within 24 h, by 20 Nov 09:00
+        given_back = build.appeal("D11", nov(10), AppealStatus.RETURNED, [])
+        session.add_all([AppealEvent(appeal_id=transferred.id, at=nov(19, 8), actor_kind="system",
+                                     action=Action.TRANSFERRED, to_status=AppealStatus.DISPATCHED),
+                         AppealEvent(appeal_id=given_back.id, at=nov(19), actor_kind="system",
+                                     action=Action.RETURNED, to_status=AppealStatus.RETURNED)])
+    monkeypatch.setattr(queries, "MOST_OVERDUE_BATCH", 2)  # the batches must not stop before D4 is read
+    with runtime.database.transaction() as session:
+        found = [(late.appeal.ticket, late.due) for late in queries.most_overdue(session, clock(), limit=5)]
+    assert found == [("D6", nov(15)), ("D9", nov(18)), ("D11", nov(20)), ("D4", nov(21, 10)), ("D10", nov(22, 8))]
 
 
 def test_the_overdue_list_gives_a_midnight_deadline_as_24_00_and_one_of_last_year_with_its_year(week, runtime):
