@@ -76,6 +76,18 @@ def test_the_waiting_line_names_what_is_asked_and_where(app, waiting):
     assert re.search(rf"(?<![\w-]){RESIDENT}(?![\w-])", page) is None
 
 
+def test_declining_takes_a_second_tap_that_says_the_applicant_is_told(app, waiting):
+    """On a phone 不予确认 sat a few pixels from 确认: one mis-tap told a party member no, and could not be undone."""
+    page = logged_in(app, "xingfuli").get("/console/community").get_data(as_text=True)
+    number = waiting["刘芳"]
+
+    row = page.split(f'id="enrolment-{number}"', 1)[1].split("</tr>", 1)[0]
+    question = row.split('<details class="confirm-first"><summary>不予确认</summary>', 1)[1]
+    assert f'action="/console/community/enrolments/{number}/decline"' in question
+    assert f'id="decline-enrolment-{number}">确认不予确认 刘芳（会通知本人' in question
+    assert "/decline" not in row.split("<details", 1)[0]  # 确认 alone is one tap
+
+
 def test_confirm_makes_the_member_tells_them_and_a_second_click_is_harmless(app, seeded, waiting):
     person = logged_in(app, "xingfuli")
     number = waiting["刘芳"]

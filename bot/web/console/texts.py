@@ -736,6 +736,8 @@ ENROLMENTS_COLUMNS = ("编号", "姓名", "申请", "单位", "社区", "住址"
 ENROLMENTS_NONE = "没有待确认的党员报到或志愿者报名。"
 ENROLMENT_CONFIRM = "确认"
 ENROLMENT_DECLINE = "不予确认"
+# The second tap (confirm_first.html): a mis-tap beside 确认 on a phone would tell the applicant no, for good.
+ENROLMENT_DECLINE_SURE = "确认不予确认 {name}（会通知本人，之后不能再确认，只能请本人重新申请）"
 NO_ORGANISATION = "未填写"
 ENROLMENT_CONFIRMED = "已确认 {name} 为{role}（编号 {number}），已通知本人。"
 ENROLMENT_ALREADY_CONFIRMED = "{name}（编号 {number}）已经确认为{role}，无需再次确认。"
