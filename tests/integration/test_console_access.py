@@ -452,6 +452,15 @@ def test_on_a_phone_the_nav_links_take_a_line_of_their_own_below_the_name(app):
     assert ".nav { order: 1; flex-basis: 100%; }" in phone and ".who { margin-left: auto; }" in phone
 
 
+def test_on_a_phone_a_long_link_in_an_appeal_or_a_notice_wraps_instead_of_widening_the_page(app):
+    """A notice's https://mp.weixin.qq.com/s/… (or a resident's order number) is one word wider than a phone: the
+    page slid sideways and the operator read every line by scrolling."""
+    css = stylesheet(logged_in(app, "admin"))
+
+    phone = css.split("@media (max-width: 640px) {", 1)[1].split("\n}", 1)[0]
+    assert "td, dd, .message, .timeline li { overflow-wrap: anywhere; }" in phone
+
+
 def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatch):
     import redis
 
