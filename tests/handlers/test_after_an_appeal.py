@@ -694,10 +694,10 @@ def test_words_of_no_category_minutes_after_an_appeal_go_on_with_it_instead_of_f
     ticket = re.search(r"G\d{10}", first).group(0)
     dispatch_filed(seeded, clock)
     clock.advance(minutes=1)
-    reply = wechat.send("o1", "厨房顶上都湿了，你们快来看看")
+    reply = wechat.send("o1", "天花板都湿了，你们快来看看")
     assert reply.startswith(f"这条消息已作为您刚才反映的“一直往下漏水”（诉求 {ticket}）的补充。已把您补充的情况")
     assert appeal_count(seeded) == 1
-    assert "厨房顶上都湿了，你们快来看看" in staff_text(seeded, "staff_words_added", ZHANG)
+    assert "天花板都湿了，你们快来看看" in staff_text(seeded, "staff_words_added", ZHANG)
     clock.advance(minutes=3)  # later, words of no category are an appeal of their own again
     assert "已受理您的诉求" in wechat.send("o1", "对面那栋楼晚上总有人大声唱歌")
     assert appeal_count(seeded) == 2
