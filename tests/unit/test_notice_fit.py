@@ -45,6 +45,7 @@ WORST = {
     "what": longest(TextField.CATEGORY) + "·" + longest(TextField.CATEGORY),
     "part": 99, "parts": 99, "text": WIDE * (PART_BYTES // 4),
     "response_hours": 99999, "resolve_hours": 99999, "working_days": True, "confirmed": True,
+    "first_day": "2026-11-25T16:00:00+00:00",
 }
 
 
