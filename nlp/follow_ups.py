@@ -10,6 +10,7 @@ is wrong (电梯还没修好 does, 上次说的事怎么样了 doesn't): with no
 
 from __future__ import annotations
 
+import functools
 import re
 
 from nlp.chatter import PUNCTUATION, as_said, is_fragment
@@ -52,6 +53,9 @@ _CHASE_UP = re.compile(r"还没(修|好|弄|处理|解决|人来|人管|来|有�
 _WHO_CARES = re.compile(r"有没有人管|管不管|有人管吗")
 
 
+# Cached, as as_said is: the intake asks this of a message (before an emergency's follow-up) and handlers.chasing
+# asks it again, and the long expression above is among the costliest searches of the webhook's path.
+@functools.lru_cache(maxsize=1024)
 def is_chase_up(text: str) -> bool:
     """Whether the message asks after a problem already reported (电梯还没修好！！, 上次说的事怎么样了)."""
     folded = as_said(text)
@@ -169,6 +173,7 @@ _CALLING_OFF = re.compile(r"^(嗯|那个|就是)*(那个事|这个事|那件事|
                           r"|^(嗯|那个|就是)*(我)?(刚才|刚刚)?(是)?(发错|说错|打错|点错)(了)?$")
 
 
+@functools.lru_cache(maxsize=1024)  # the intake asks it twice of a message, as is_chase_up
 def calls_off(text: str) -> bool:
     """Whether a short message says the problem reported no longer needs anyone (不用了，我自己弄好了)."""
     cleaned = PUNCTUATION.sub("", as_said(text))
