@@ -461,6 +461,15 @@ def test_on_a_phone_a_long_link_in_an_appeal_or_a_notice_wraps_instead_of_wideni
     assert "td, dd, .message, .timeline li { overflow-wrap: anywhere; }" in phone
 
 
+def test_on_a_phone_every_button_tab_and_first_tap_is_a_fingertip_tall(app):
+    """退出, 采用建议, 确认 and the queue tabs were 28–32 px tall on a phone: an operator's thumb hit the neighbour."""
+    css = stylesheet(logged_in(app, "admin"))
+
+    phone = css.split("@media (max-width: 640px) {", 1)[1].split("\n}", 1)[0]
+    assert "button, .tabs a, .pager a { min-height: 44px; }" in phone
+    assert ".confirm-first summary { padding: .65rem 0; }" in phone  # 24 px of text and 21 of padding
+
+
 def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatch):
     import redis
 
