@@ -188,3 +188,10 @@ BAD_XLSX = "报表文件名请以 .xlsx 结尾；收到“{file}”。"
 CANNOT_WRITE = "无法写入 {file}：{reason}"
 REPORT_DONE = ("已生成 {file}：{where} {year}年{month}月，{grids} 个网格、{members} 名工作人员；收到 {received} 件，"
                "响应率 {response}，解决率 {resolve}，满意率 {satisfaction}。")
+# After REPORT_DONE for a month still running: the workbook's sheets look like a whole month's, and go to the district.
+REPORT_RUNNING = "这个月还没过完，数字截至 {as_of}（北京时间）；报给区里的全月月报请在下月 1 日以后再生成。"
+
+
+def report_running(as_of: datetime) -> str:
+    """The line saying a month's report is of the month so far."""
+    return REPORT_RUNNING.format(as_of=f"{as_of.astimezone(LOCAL_ZONE):%Y-%m-%d %H:%M}")

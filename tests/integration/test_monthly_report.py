@@ -176,6 +176,19 @@ def test_the_done_line_names_the_scope_whose_figures_it_quotes(november, clock, 
     assert "：幸福里社区 2026年11月，" in result.output
 
 
+def test_a_report_of_the_month_still_running_says_it_is_not_the_whole_month(november, clock, database_url, tmp_path):
+    """On 2 December a report of December looked like a month's: it went to the district with two days in it."""
+    env = {"GRIDBOT_DATABASE_URL": database_url}
+    running = CliRunner().invoke(main, ["report", "--month", "2026-12", "--xlsx", str(tmp_path / "d.xlsx")],
+                                 obj=clock, env=env)
+    assert running.exit_code == 0, running.output
+    as_of = clock().astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
+    assert f"这个月还没过完，数字截至 {as_of}（北京时间）" in running.output
+    ended = CliRunner().invoke(main, ["report", "--month", "2026-11", "--xlsx", str(tmp_path / "n.xlsx")],
+                               obj=clock, env=env)
+    assert "还没过完" not in ended.output
+
+
 def test_a_bad_month_or_file_is_refused_in_one_line(november, clock, database_url, tmp_path):
     env = {"GRIDBOT_DATABASE_URL": database_url}
     bad = CliRunner().invoke(main, ["report", "--month", "2026-13", "--xlsx", str(tmp_path / "a.xlsx")], obj=clock,
