@@ -112,15 +112,17 @@ _CONTACT = re.compile(r"(网格员|网格长|社区|工作人员).{0,4}(电话|�
                       r"|^(请|麻烦|能不能|可以)?(你们)?(给我|跟我)?(打个|打一个|回个|回一个|回)电话(吗|吧|给我)?$"
                       # 我要找网格员, 找一下社区: whom, not what about, asked alone
                       r"|^(我|我们)?(要|想|想要)?找(一下|下)?(我们)?(的)?(网格员|网格长|社区|居委会|工作人员|你们领导|领导)$")
-# Around a contact asked for ("请问网格员的电话是多少"): asking words, none of them a problem.
-_ASKING_AROUND_CONTACT = re.compile(r"请问|你好|您好|能不能|能否|可以|我想要|我想|我要|想要|给我|告诉我|发我|一下|我们小区|我们|我家|"
-                                    r"小区|社区|居委会|工作人员|是多少|多少|几号|是什么|是啥|号码|号|是|的|吗|呢|啊|呀|谁|有没有|知道")
+# Around a contact or a how-to asked for ("请问网格员的电话是多少", "这个有什么用"): asking words, none a problem.
+_ASKING_AROUND = re.compile(r"请问|你好|您好|能不能|能否|可以|我想要|我想|我要|想要|给我|告诉我|发我|一下|我们小区|我们|我家|"
+                            r"小区|社区|居委会|工作人员|是多少|多少|几号|是什么|是啥|号码|号|是|的|吗|呢|啊|呀|谁|有没有|知道|"
+                            r"这个|那个|应该|该|到底|公众号|微信|平台|问题|事情|事|物业|遇到|有|我")
 
 
-def _asks_only_for_contact(said: str) -> bool:
-    """A contact asked for, and nothing else: "楼道灯坏了，网格员电话多少" says a problem too, to be filed."""
-    asked = _CONTACT.search(said)
-    return asked is not None and not _ASKING_AROUND_CONTACT.sub("", said[:asked.start()] + said[asked.end():])
+def _asks_only(asking: re.Pattern[str], said: str) -> bool:
+    """`asking` found in the message, and nothing else but asking words around it: "楼道灯坏了，网格员电话多少" and
+    "楼道灯坏了怎么报修" say a problem too, to be filed."""
+    asked = asking.search(said)
+    return asked is not None and not _ASKING_AROUND.sub("", said[:asked.start()] + said[asked.end():])
 
 
 # Words that carry no problem: a voice message's hesitations, and places or states said without what.
@@ -179,11 +181,11 @@ def chatter_of(text: str) -> Chatter | None:
         return Chatter.WANTS_TO_ASK
     if _PROPERTY.fullmatch(said) or _PROPERTY_WHERE.fullmatch(_LEAD_INS.sub("", cleaned)):
         return Chatter.PROPERTY
-    if _asks_only_for_contact(said):
+    if _asks_only(_CONTACT, said):
         return Chatter.CONTACT
     if _HOW_TO_CLAIM.fullmatch(said):
         return Chatter.HOW_TO_CLAIM
-    if _HOW_TO.search(said) or _CANNOT_USE.fullmatch(said) or _SET_UP_FOR_ME.fullmatch(said):
+    if _asks_only(_HOW_TO, said) or _CANNOT_USE.fullmatch(said) or _SET_UP_FOR_ME.fullmatch(said):
         return Chatter.HOW_TO
     return Chatter.FRAGMENT if _names_no_happening(cleaned) or _only_empty_words(cleaned) else None
 

@@ -285,3 +285,16 @@ def test_a_problem_said_with_a_question_for_a_phone_number_is_filed(wechat, seed
 def test_a_phone_number_asked_for_alone_is_still_told_to_say_the_problem_here(wechat, seeded):
     assert wechat.send(NEIGHBOUR, "请问网格员的电话是多少？") == resident_texts.CHATTER_REPLIES[Chatter.CONTACT]
     assert appeal_count(seeded) == 0
+
+
+@pytest.mark.parametrize("words", ["楼道灯坏了怎么报修", "垃圾没人清，怎么投诉", "小区健身器材坏了，有什么用"])
+def test_a_problem_said_with_how_to_report_it_is_filed(wechat, seeded, words):
+    # She was told how to report a problem, the one she had just said filed nowhere.
+    assert wechat.send(NEIGHBOUR, words).startswith("已受理您的诉求")
+    assert appeal_count(seeded) == 1
+
+
+@pytest.mark.parametrize("words", ["怎么报修", "有问题怎么反映", "我有事怎么反映", "这个有什么用"])
+def test_asking_only_how_to_report_is_still_told_how(wechat, seeded, words):
+    assert wechat.send(NEIGHBOUR, words) == resident_texts.CHATTER_REPLIES[Chatter.HOW_TO]
+    assert appeal_count(seeded) == 0
