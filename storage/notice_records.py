@@ -80,8 +80,11 @@ class Progress:
 
     @property
     def percent(self) -> int:
-        """How much of the notice has an outcome."""
-        return 100 if self.recipients == 0 else (self.recipients - self.pending) * 100 // self.recipients
+        """How much of the notice has an outcome; of a cancelled one, how much had one before it was cancelled: the
+        people it stopped never get it, and a full bar beside 已撤销 read as sent to all."""
+        stopped = self.skipped_why.get(CANCELLED_REASON, 0) if self.state == NoticeState.CANCELLED else 0
+        done = self.recipients - self.pending - stopped
+        return 100 if self.recipients == 0 else done * 100 // self.recipients
 
     def as_json(self) -> dict[str, object]:
         """The keys of `gridbot notice status --json`."""

@@ -149,6 +149,9 @@ def test_cancelling_a_notice_partly_sent_says_who_has_it_already_and_that_wechat
     assert cancelled.exit_code == 0, cancelled.output
     assert cancelled.output.strip() == (f"通知 {number} 已撤销：3 人不会再收到。已经发出的 2 人已收到，微信上的消息无法收回；"
                                         "内容有误请另发一条更正通知（同样的范围，内容以“更正：”开头写明正确的内容）。")
+    # 已撤销，100% and a full bar read as sent to all: the figure is what went out before it was stopped
+    assert gridbot(database_url, clock, "notice", "status", number).output.startswith(f"通知 {number}：已撤销，40%\n")
+    assert f"{number}  已撤销  40%" in gridbot(database_url, clock, "notice", "list").output
 
 
 def test_cancel_stops_a_scheduled_notice_once(seeded, database_url, clock):

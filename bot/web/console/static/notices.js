@@ -1,13 +1,14 @@
 // A notice's page: keep its progress bar and counts live by polling progress.json (no inline script: the URL
-// is the data-progress-url of #notice-progress). Once every recipient is settled the bar is set to 100 and
-// data-done="1" is put on it (a headless-browser test waits for that), and the polling stops.
+// is the data-progress-url of #notice-progress). Once every recipient is settled data-done="1" is put on the bar
+// (a headless-browser test waits for that), and the polling stops; the bar stays at the percentage the server
+// gives: 100 for a notice sent to the end, what went out before it was cancelled for a cancelled one.
 (function () {
   "use strict";
   var EVERY_MS = 2000;
 
   function show(box, data) {
     var bar = document.getElementById("progress-bar");
-    bar.value = data.done ? 100 : data.percent;
+    bar.value = data.percent;
     bar.textContent = bar.value + "%";
     document.getElementById("progress-percent").textContent = String(bar.value);
     document.getElementById("progress-state").textContent = data.state_name;
