@@ -217,6 +217,14 @@ def test_the_dashboard_shows_the_numbers_as_tables(week):
     assert "<script>" not in html and "style=" not in html  # the CSP allows neither
 
 
+def test_the_workload_says_it_counts_steps_taken_not_the_rankings_appeals(week):
+    """An operator read 赵磊 办结 21 here and 17 in 三率排名 of the same days, and took one of them for wrong."""
+    html = page(logged_in(week, "admin"), f"/console/dashboard?{PERIOD}")
+    section = html.split('<section id="workload"', 1)[1].split("</section>", 1)[0]
+    assert "<th>期间办结（次）</th>" in section and 'data-label="期间接单（次）"' in section
+    assert "不论诉求哪天提交，重办后再次办结也算一次" in section and "和三率排名" in section
+
+
 def test_the_overdue_list_starts_with_what_is_longest_past_its_deadline(week):
     html = page(logged_in(week, "admin"), f"/console/dashboard?{PERIOD}")
     listed = re.findall(r'<tr id="overdue-([^"]+)"', html)
