@@ -470,6 +470,14 @@ def test_on_a_phone_every_button_tab_and_first_tap_is_a_fingertip_tall(app):
     assert ".confirm-first summary { padding: .65rem 0; }" in phone  # 24 px of text and 21 of padding
 
 
+def test_on_a_phone_a_field_is_16_px_so_tapping_it_does_not_zoom_the_page(app):
+    """The console's 15 px fields made an iPhone zoom into the page at every tap on the login or a filter."""
+    css = stylesheet(logged_in(app, "admin"))
+
+    phone = css.split("@media (max-width: 640px) {", 1)[1].split("\n}", 1)[0]
+    assert "input, select, textarea { font-size: 16px !important; }" in phone
+
+
 def test_without_redis_to_count_failures_nobody_logs_in(app, runtime, monkeypatch):
     import redis
 
