@@ -550,12 +550,14 @@ REVIEW_NONE = "没有待分类的诉求。"
 
 def review_line(ticket: str, at: datetime, guess: str | None, confidence: float, content: str,
                 now: datetime) -> str:
-    """One appeal of `gridbot nlp review` (filed in another year than `now`'s: with its year)."""
-    return f"{ticket}  {clock(at, now)}  建议：{guess or '—'}（{confidence:.2f}）  {content[:40]}"
+    """One appeal of `gridbot nlp review` (filed in another year than `now`'s: with its year); how sure the machine
+    was as a percentage an operator reads ("（0.20）" told her nothing)."""
+    return f"{ticket}  {clock(at, now)}  建议：{guess or '—'}（把握 {confidence:.0%}）  {content[:40]}"
 
 
 def review_footer(count: int) -> str:
-    return f"共 {count} 条；工作人员在公众号里回复：分类 编号 类别"
+    return (f"共 {count} 条（机器没有把握，请人来定类别）；改分类：控制台“待分类”里一键采用建议或选类别，"
+            "或在公众号里发 分类 编号 类别")
 
 
 def corrections_counted(count: int, outside: int = 0) -> str:

@@ -78,6 +78,17 @@ def test_an_appeal_waiting_since_last_year_is_listed_with_its_year(wechat, seede
     assert f"{ticket}  2026年11月22日" in reviewed.output, reviewed.output
 
 
+def test_nlp_review_says_how_sure_the_machine_was_as_a_percentage_and_where_to_correct(wechat, seeded, clock,
+                                                                                      database_url, monkeypatch):
+    """An operator read 建议：政策咨询（0.20） and did not know what 0.20 was, nor where to put the category right."""
+    ticket = file(wechat, UNSURE)
+    monkeypatch.setenv("GRIDBOT_DATABASE_URL", database_url)
+    reviewed = CliRunner().invoke(main, ["nlp", "review"], obj=clock).output
+    line = next(line for line in reviewed.splitlines() if line.startswith(ticket))
+    assert re.search(r"建议：\S+（把握 \d{1,3}%）", line), line
+    assert "控制台“待分类”里一键采用建议" in reviewed and "分类 编号 类别" in reviewed
+
+
 def test_a_correction_in_traditional_characters_names_the_category(wechat, seeded):
     ticket = file(wechat, UNSURE)
     assert "已改为“政策咨询”" in wechat.send(OPERATOR, f"分類 {ticket} 政策諮詢")
