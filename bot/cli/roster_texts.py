@@ -281,11 +281,15 @@ MOVE_TASKS_NEEDED = ("{name} 手上有 {n} 件未办结任务，请用 --tasks k
 MOVE_TASKS_PROMPT = "{name} 手上有 {n} 件未办结任务：keep 继续由 TA 办理，handover 交给指定的人，return 交回原网格"
 MOVE_TO_PROMPT = "交给谁（姓名或网格）"
 STAFF_DUTY_BAD = "请写 在岗 或 休假。"
-STAFF_DUTY_BAD_DAY = "--until 的日期“{typed}”看不懂，请写成 2026-12-31 或 12-31。"
+STAFF_DUTY_BAD_DAY = "{option} 的日期“{typed}”看不懂，请写成 2026-12-31 或 12-31。"
 STAFF_DUTY_UNTIL_ON_DUTY = "--until 只用于 休假。"
+STAFF_DUTY_FROM_ON_DUTY = "--from 只用于 休假。"
+STAFF_DUTY_ENDS_FIRST = "--until 的 {last} 在 --from 的 {first} 之前，请检查日期。没有登记。"
+STAFF_DUTY_AWAY_UNTIL_BEFORE = ("TA 现在休假至 {day}，之后隔几天再休的假请等 TA 回来上班后再登记；要连着休，请写 --until。"
+                                "没有登记。")
 STAFF_DUTY_PAST = "{day} 已经过去了，请写今天或以后的日期。"
-STAFF_DUTY_UNCLEAR_YEAR = ("--until {typed}：今年的 {passed} 已经过去了，是要休假到明年的 {next} 吗？"
-                           "是的话请写上年份（--until {iso}），否则请写今天或以后的日期。")
+STAFF_DUTY_UNCLEAR_YEAR = ("{option} {typed}：今年的 {passed} 已经过去了，是要休假到明年的 {next} 吗？"
+                           "是的话请写上年份（{option} {iso}），否则请写今天或以后的日期。")
 # By whom leave is for (a grid's team; an operator; a department's or property company's officer): 派单 never
 # reaches the last two. An operator's leave stops only their daily summary; a unit's 转办 cards reach every officer,
 # on leave or not (as the chat's 请假 tells them).
@@ -308,6 +312,20 @@ STAFF_OFF_DUTY_UNTIL = {
                  "任务卡仍照常发给每位操作员（包括 TA），由在岗的同事处理。"),
     "unit": ("{name} 已设为休假，至 {day}（含），之后自动恢复在岗：转给本单位的任务卡仍发给本单位每位人员"
              "（包括 TA），由在岗的同事接单；手上未办结的任务仍由 TA 负责。"),
+}
+# Leave from a later day (--from): on duty until then, then as 休假 (the chat's 请假 下周一到周三).
+_DURING = {
+    "team": "休假期间派单不再给 TA 派新任务，手上未办结的任务仍由 TA 负责。",
+    "operator": "休假期间不给 TA 发每日简报。",
+    "unit": "休假期间转给本单位的任务卡仍发给本单位每位人员（包括 TA），由在岗的同事接单。",
+}
+STAFF_OFF_DUTY_FROM = {
+    kind: "{name} 已登记 {first}起休假，至 {day}（含），之后自动恢复在岗；在此之前照常在岗。" + during
+    for kind, during in _DURING.items()
+}
+STAFF_OFF_DUTY_FROM_OPEN = {
+    kind: "{name} 已登记 {first}起休假，直到销假（gridbot staff duty {name} 在岗）；在此之前照常在岗。" + during
+    for kind, during in _DURING.items()
 }
 STAFF_OFF_DUTY_LEADER = "休假期间，本网格无人接单和超时的督办改发给在岗的网格长（都在休假时发给社区操作员）。"
 # The chat's words too (请假, 销假): an operator types what the staff member said.

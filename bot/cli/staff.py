@@ -19,11 +19,12 @@ from bot.clock import Clock, now_utc
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
     from typing import Collection
 
     from sqlalchemy.orm import Session
 
+    from storage import duty
     from storage.models import Staff
 
 _T = TypeVar("_T")
@@ -386,49 +387,78 @@ def _interactive() -> bool:
 @staff_group.command("duty")
 @click.argument("who", metavar="NAME|ID")
 @click.argument("state", metavar="在岗|休假")
+@click.option("--from", "first", metavar="DATE")
 @click.option("--until", metavar="DATE")
 @click.pass_obj
-def staff_duty(clock: Clock | None, who: str, state: str, until: str | None) -> None:
-    """在岗 or 休假: whether 派单 gives them new tasks; their open tasks stay theirs either way."""
+def staff_duty(clock: Clock | None, who: str, state: str, first: str | None, until: str | None) -> None:
+    """在岗 or 休假: whether 派单 gives them new tasks; their open tasks stay theirs either way. 休假 --from a later
+    day (a member who phoned to say she is off next Monday to Wednesday) starts then, as 请假 下周一到周三 does."""
     from storage import duty, roster
     from storage.models import TRANSFER_UNITS, StaffRole
 
     on_duty = texts.DUTY_WORDS.get(state.strip(" 。.！!"))
     if on_duty is None:
         fail(texts.STAFF_DUTY_BAD)
-    if on_duty and until:
-        fail(texts.STAFF_DUTY_UNTIL_ON_DUTY)
+    if on_duty and (until or first):
+        fail(texts.STAFF_DUTY_UNTIL_ON_DUTY if until else texts.STAFF_DUTY_FROM_ON_DUTY)
     now = (clock or now_utc)()
-    try:
-        last_day = duty.parse_day(until, duty.today(now)) if until else None
-    except duty.UnclearYear as unclear:
-        fail(texts.STAFF_DUTY_UNCLEAR_YEAR.format(typed=until, passed=texts.day_words(unclear.passed),
-                                                  next=texts.day_words(unclear.next_one),
-                                                  iso=unclear.next_one.isoformat()))
-    if until and last_day is None:
-        fail(texts.STAFF_DUTY_BAD_DAY.format(typed=until))
+    asked = duty.Leave(_duty_day(first, "--from", now), _duty_day(until, "--until", now))
+    if asked.first is not None and asked.last is not None and asked.last < asked.first:
+        fail(texts.STAFF_DUTY_ENDS_FIRST.format(first=texts.day_words(asked.first), last=texts.day_words(asked.last)))
 
     def set_duty(session: Session) -> tuple[str, duty.Duty, str]:
         member = _member(session, who)
-        done = duty.set_duty(member, on_duty, last_day, now)
-        if not on_duty:
-            roster.tell_leaders_of_leave(session, member, last_day, now)
+        if on_duty:
+            return member.name, duty.set_duty(member, True, None, now), member.role
+        leave = duty.joined(member, asked, now)
+        done = duty.set_duty(member, False, leave.last, now, leave.first)
+        roster.tell_leaders_of_leave(session, member, leave.last, now, done.starts)
         return member.name, done, member.role
 
     try:
         name, done, role = _in_transaction(set_duty, command="duty")
     except duty.PastDay as past:
         fail(texts.STAFF_DUTY_PAST.format(day=texts.day_words(past.day)))
+    except duty.AwayUntilBefore as away:
+        fail(texts.STAFF_DUTY_AWAY_UNTIL_BEFORE.format(day=texts.day_words(away.until)))
     # A unit's officer or an operator: no 派单 reaches them, what leave means for them is said otherwise.
     kind = "unit" if role in TRANSFER_UNITS else "operator" if role == StaffRole.OPERATOR else "team"
-    if done.on_duty:
-        click.echo(texts.STAFF_ON_DUTY[kind].format(name=name))
-    elif done.until is None:
-        click.echo(texts.STAFF_OFF_DUTY[kind].format(name=name))
-    else:
-        click.echo(texts.STAFF_OFF_DUTY_UNTIL[kind].format(name=name, day=texts.day_words(done.until)))
-    if not done.on_duty and role == StaffRole.GRID_LEADER:  # the 督办 ladder passes them over meanwhile
+    click.echo(_duty_said(name, done, kind))
+    leave = not done.on_duty or done.starts is not None
+    if leave and role == StaffRole.GRID_LEADER:  # the 督办 ladder passes them over meanwhile
         click.echo(texts.STAFF_OFF_DUTY_LEADER)
+
+
+def _duty_day(typed: str | None, option: str, now: datetime) -> date | None:
+    """The day --from or --until names (None when not given); a day it cannot read, over, or unclear: refused."""
+    from storage import duty
+
+    if not typed:
+        return None
+    try:
+        day = duty.parse_day(typed, duty.today(now))
+    except duty.UnclearYear as unclear:
+        fail(texts.STAFF_DUTY_UNCLEAR_YEAR.format(option=option, typed=typed, passed=texts.day_words(unclear.passed),
+                                                  next=texts.day_words(unclear.next_one),
+                                                  iso=unclear.next_one.isoformat()))
+    if day is None:
+        fail(texts.STAFF_DUTY_BAD_DAY.format(option=option, typed=typed))
+    if day < duty.today(now):
+        fail(texts.STAFF_DUTY_PAST.format(day=texts.day_words(day)))
+    return day
+
+
+def _duty_said(name: str, done: duty.Duty, kind: str) -> str:
+    """The line saying the duty now recorded: on duty, on leave (until when), or leave from a later day."""
+    if done.starts is not None:
+        said = texts.STAFF_OFF_DUTY_FROM_OPEN if done.until is None else texts.STAFF_OFF_DUTY_FROM
+        return said[kind].format(name=name, first=texts.day_words(done.starts),
+                                 day=texts.day_words(done.until) if done.until else "")
+    if done.on_duty:
+        return texts.STAFF_ON_DUTY[kind].format(name=name)
+    if done.until is None:
+        return texts.STAFF_OFF_DUTY[kind].format(name=name)
+    return texts.STAFF_OFF_DUTY_UNTIL[kind].format(name=name, day=texts.day_words(done.until))
 
 
 def _member(session: Session, who: str) -> Staff:

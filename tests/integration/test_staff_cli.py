@@ -607,6 +607,48 @@ def test_a_member_on_leave_gets_no_派单_task_until_the_day_after_their_leave(g
     assert {appeal(seeded, file_and_dispatch(wechat, seeded, clock)).assignee_staff_id} == {staff_id(seeded, LI)}
 
 
+def test_the_operator_arranges_leave_for_later_days_a_member_phoned_in_as_请假_下周一到周三_does(
+        gridbot, wechat, seeded, clock):
+    # The office could set leave only from now: a member who phoned to say she is off next Monday to Wednesday
+    # (today is Sunday 22 November) could not be entered until that morning.
+    ticket = claimed_by(wechat, seeded, clock, LI)
+
+    output = ok(gridbot("staff", "duty", "李娜", "休假", "--from", "11-23", "--until", "11-25"))
+
+    assert output.strip() == ("李娜 已登记 2026年11月23日起休假，至 2026年11月25日（含），之后自动恢复在岗；在此之前照常在岗。"
+                              "休假期间派单不再给 TA 派新任务，手上未办结的任务仍由 TA 负责。")
+    listed = json.loads(ok(gridbot("staff", "list", "--json")))
+    assert [(m["on_duty"], m["off_duty_from"], m["off_duty_until"]) for m in listed if m["name"] == "李娜"] == [
+        (True, "2026-11-23", "2026-11-25")]
+    [told] = worded(seeded, "staff_member_on_leave", WANG)
+    assert told.startswith(f"【请假】李娜将于 11月23日起请假至 11月25日，手上 1 件未办结的任务仍在其名下：{ticket}。")
+    line = next(one for one in ok(gridbot("staff", "list")).splitlines() if "李娜" in one)
+    assert "11月23日起休假至11月25日" in line
+
+
+def test_duty_from_a_later_day_alone_lasts_until_she_is_set_back_on_duty_which_cancels_it(gridbot, seeded):
+    output = ok(gridbot("staff", "duty", "李娜", "休假", "--from", "2026-11-30"))
+    assert output.startswith("李娜 已登记 2026年11月30日起休假，直到销假（gridbot staff duty 李娜 在岗）；在此之前照常在岗。")
+    assert (row(seeded, LI).on_duty, row(seeded, LI).off_duty_until) == (False, None)
+    assert "已设为在岗" in ok(gridbot("staff", "duty", "李娜", "在岗"))
+    assert row(seeded, LI).off_duty_from is None
+
+
+def test_duty_from_refuses_a_day_over_a_last_day_before_it_and_a_member_set_on_duty(gridbot, seeded):
+    assert refused(gridbot("staff", "duty", "李娜", "休假", "--from", "2026-11-20", "--until", "11-25")).strip() == (
+        "2026年11月20日 已经过去了，请写今天或以后的日期。")
+    assert refused(gridbot("staff", "duty", "李娜", "休假", "--from", "11-25", "--until", "11-23")).strip() == (
+        "--until 的 2026年11月23日 在 --from 的 2026年11月25日 之前，请检查日期。没有登记。")
+    assert "--from 的日期“元旦”看不懂" in refused(gridbot("staff", "duty", "李娜", "休假", "--from", "元旦"))
+    assert refused(gridbot("staff", "duty", "李娜", "在岗", "--from", "11-25")).strip() == "--from 只用于 休假。"
+    assert row(seeded, LI).on_duty is True and row(seeded, LI).off_duty_from is None
+
+
+def test_duty_from_a_grid_leader_says_whom_the_督办_go_to(gridbot):
+    output = ok(gridbot("staff", "duty", "王强", "休假", "--from", "11-23", "--until", "11-24"))
+    assert "督办改发给在岗的网格长" in output
+
+
 def test_duty_refuses_a_day_it_cannot_read_or_that_is_over(gridbot):
     assert "看不懂" in refused(gridbot("staff", "duty", "李娜", "休假", "--until", "元旦"))
     assert "已经过去了" in refused(gridbot("staff", "duty", "李娜", "休假", "--until", "2026-11-01"))
