@@ -388,7 +388,7 @@ def parse(text: str) -> tuple[Command, str] | None:
     # Staff work stays a sentence: "我要上报井盖丢了" is a resident's problem to file, not 上报; 我要评价 is asked.
     if found is not None and (found[0].audience is Audience.RESIDENT or found[0].name == "rate"):
         return found
-    return _spaced_apart(text)
+    return _spaced_apart(text) or _staff_verb_spaced_apart(text)
 
 
 def _spaced_apart(text: str) -> tuple[Command, str] | None:
@@ -399,6 +399,19 @@ def _spaced_apart(text: str) -> tuple[Command, str] | None:
         return None
     command = _TAKING_NOTHING.get(_simplified(squeezed).lower())
     return (command, "") if command is not None else None
+
+
+def _staff_verb_spaced_apart(text: str) -> tuple[Command, str] | None:
+    """A staff command whose verb is typed with a space inside it, as voice input and fat thumbs do ("请 假 明天",
+    "销 假", "接 单 1"): the command, read as with the verb whole. Only a staff command's verb is joined, and the
+    words after it are read as after the whole verb, so residents' words mean what they meant."""
+    original = text.strip(_EDGES)
+    spaced = _STAFF_VERB_SPACED.match(unicodedata.normalize("NFKC", original))
+    if spaced is None:
+        return None
+    verb = "".join(spaced.group().split())
+    found = _parse_command(verb + original[spaced.end():])
+    return found if found is not None and found[0].audience is Audience.STAFF else None
 
 
 def _parse_command(text: str) -> tuple[Command, str] | None:
@@ -571,6 +584,11 @@ _RATED_TICKET = re.compile(rf"(?P<word>{_RATING_WORD})[\s,，、:：]*(?P<first>
 _TICKET_THEN_VERB = re.compile(r"([Gg]?\d{10})[\s,，、:：]*(撤销|撤回|撤消|查询|查一下|催办)(?:一下)?")
 # A resident's commands on their own appeal: staff sending one on a task they handle are shown their commands.
 _RESIDENTS_OWN = frozenset({"cancel_appeal", "chase", "rate", "add_words"})
+# A staff command's verb of two or more characters with spaces inside it (请 假, 接 单), followed by a space or nothing.
+_STAFF_VERB_SPACED = re.compile("(?:{})(?=\\s|$)".format("|".join(
+    r"\s*".join(map(re.escape, verb)) for verb in sorted(
+        {verb for command in COMMANDS if command.audience is Audience.STAFF for verb in command.verbs
+         if len(verb) > 1 and not verb.isascii()}, key=len, reverse=True))))
 _TAKING_NOTHING = {verb.lower(): command for command in COMMANDS if command.takes is Takes.NOTHING for verb in command.verbs}
 _CODE_LIKE = re.compile(r"[0-9A-Za-z\- ]{1,16}")
 # A number, then words: an appeal's ticket (进展 G2611220007 已联系物业) or a focus case's (结案 J2611230001 …).

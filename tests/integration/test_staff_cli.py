@@ -772,6 +772,18 @@ def test_请假_to_a_day_just_gone_asks_for_the_year_and_a_year_with_it_is_taken
     assert row(seeded, LI).on_duty is False
 
 
+def test_staff_commands_typed_with_a_space_inside_the_verb_are_read_as_the_command(wechat, seeded, clock):
+    # Voice input and fat thumbs split the verb: 请 假 got the staff's general hint, as if it were no command.
+    assert wechat.send(LI, "请 假 明天").startswith("已登记请假：11月23日起至 11月23日（含）")
+    assert wechat.send(LI, "销 假") == staff_texts.BACK_BEFORE_LEAVE.format(first="11月23日")
+    assert wechat.send(LI, "请 假").startswith("已登记请假，直到您发“销假”")
+    assert row(seeded, LI).on_duty is False
+    assert wechat.send(LI, "销　假。") == staff_texts.BACK
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    assert wechat.send(ZHANG, f"接 单 {ticket}").startswith("接单成功")
+    assert wechat.send(RESIDENT, "请 假条怎么开") != staff_texts.NOT_YOURS and row(seeded, LI).on_duty is True
+
+
 def test_请假_is_listed_for_staff_and_a_residents_sentence_starting_with_it_is_no_command(wechat):
     assert "请假 到 12月31日" in wechat.send(WANG, "帮助") + wechat.send(WANG, "帮助 2")  # a 网格长's runs onto a page 2
     assert "请假" not in wechat.send(RESIDENT, "帮助")
