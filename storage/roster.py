@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Collection, Sequence
 
 from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from storage import duty, invites, org_moves, outbox, reassigning, staff, unit_reach
+from storage import duty, invites, org_moves, outbox, quiet_hours, reassigning, staff, unit_reach
 from storage.dispatch import HELD_STATUSES
 from storage.errors import DomainError, NotAllowed
 from storage.models import (
@@ -210,6 +210,53 @@ def tell_leaders_leave_cancelled(session: Session, member: Staff, first_day: dat
     day = now.astimezone(LOCAL_ZONE).date()
     _tell_leaders_once(session, staff.grid_leaders(session, member.grid_id), notice, now,
                        f"leave_cancelled:{member.id}:{{leader}}:{day}:{first_day}")
+
+
+# Leave arranged for a later day that began this long ago or less: its grid's leaders are still to hear of it.
+LEAVE_BEGUN_TOLD_WITHIN = timedelta(days=1)
+
+
+def leave_begun_untold(session: Session, now: datetime) -> list[int]:
+    """The grid members (by id) whose leave arranged for a later day began (its midnight passed) within
+    LEAVE_BEGUN_TOLD_WITHIN, holding open tasks their grid's leaders have not yet heard of as the leave began: none
+    in the quiet hours (storage.quiet_hours), the news waits for the morning. Reads only."""
+    quiet = session.info.get(quiet_hours.QUIET_HOURS_KEY, quiet_hours.DEFAULT)
+    if quiet is not None and quiet.ends_after(now) is not None:
+        return []
+    begun = session.scalars(select(Staff).where(
+        Staff.active.is_(True), Staff.role == StaffRole.GRID_MEMBER, Staff.grid_id.is_not(None),
+        Staff.on_duty.is_(False), Staff.off_duty_from <= now, Staff.off_duty_from > now - LEAVE_BEGUN_TOLD_WITHIN,
+        or_(Staff.off_duty_until.is_(None), Staff.off_duty_until > now)).order_by(Staff.id)).all()
+    return [member.id for member in begun if _leave_begun_untold(session, member)]
+
+
+def _leave_begun_untold(session: Session, member: Staff) -> bool:
+    if not open_tasks(session, member):
+        return False
+    keys = [_leave_begun_key(member).format(leader=leader.id) for leader in staff.grid_leaders(session, member.grid_id)]
+    told = set(session.scalars(select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))))
+    return bool(set(keys) - told)
+
+
+def tell_leaders_leave_begun(session: Session, member_ids: Collection[int], now: datetime) -> None:
+    """Leave arranged for a later day began: the grid's leaders of each of `member_ids` (`leave_begun_untold`)
+    hear which open tasks the member still holds, as when leave is taken the same day; once a leave."""
+    for member_id in sorted(member_ids):
+        member = session.get(Staff, member_id)
+        if member is None or member.off_duty_from is None or duty.duty_of(member, now).on_duty:
+            continue  # back at work (销假) or moved meanwhile
+        held = open_tasks(session, member)
+        if not held or member.role != StaffRole.GRID_MEMBER:
+            continue
+        notice = StaffMemberOnLeave(who=member.name, last_day=_midnight(duty.duty_of(member, now).until),
+                                    count=len(held), tickets=tuple(appeal.ticket for appeal in held[:HANDED_NAMED]))
+        _tell_leaders_once(session, staff.grid_leaders(session, member.grid_id), notice, now,
+                           _leave_begun_key(member))
+
+
+def _leave_begun_key(member: Staff) -> str:
+    assert member.off_duty_from is not None, "leave arranged for a later day"
+    return f"leave_begun:{member.id}:{{leader}}:{member.off_duty_from.astimezone(LOCAL_ZONE).date()}"
 
 
 def _tell_leaders_once(session: Session, leaders: Sequence[Staff], notice: StaffNotice, now: datetime,

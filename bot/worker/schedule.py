@@ -40,6 +40,7 @@ from storage import (
     notice_records,
     notice_sending,
     outbox,
+    roster,
     supervision,
 )
 
@@ -162,12 +163,25 @@ def supervise_once(runtime: WorkerRuntime) -> supervision.SweepReport:
     transaction for those appeals alone (none when nothing is due)."""
     unclaimed_after = timedelta(minutes=runtime.settings.unclaimed_minutes)
     now = runtime.clock()
+    tell_leaves_begun(runtime, now)
     with runtime.database.read() as session:
         due = supervision.due(session, now, unclaimed_after)
     if not due:
         return supervision.SweepReport()
     with runtime.database.transaction() as session:
         return supervision.sweep(session, now, unclaimed_after, only=due)
+
+
+def tell_leaves_begun(runtime: WorkerRuntime, now: datetime) -> int:
+    """Leave arranged for a later day that began at its midnight: the grid's leaders hear which open tasks the
+    member still holds, once (storage.roster.leave_begun_untold); found on a read-only session, told in one
+    transaction when there is any. Returns how many members' leave was told."""
+    with runtime.database.read() as session:
+        begun = roster.leave_begun_untold(session, now)
+    if begun:
+        with runtime.database.transaction() as session:
+            roster.tell_leaders_leave_begun(session, begun, now)
+    return len(begun)
 
 
 def relay_once(runtime: WorkerRuntime) -> int:

@@ -1117,3 +1117,40 @@ def test_a_网格长_on_leave_is_passed_over_by_the_督办_for_the_operators(wec
     clock.advance(minutes=31)
     assert sweep(seeded, clock).escalations == 1
     assert [openid for openid, _ in notices(seeded, "staff_escalated", ticket)] == [OPERATOR]
+
+
+# --- leave arranged for a later day, as it begins ------------------------------------------------------------
+
+def test_the_grid_leader_hears_which_tasks_a_member_holds_when_her_leave_for_a_later_day_begins(
+        wechat, seeded, clock, worker_runtime):
+    # Leave taken today told the 网格长 which open tasks she holds; leave said for tomorrow began at midnight in
+    # silence, though she had claimed more tasks since arranging it.
+    wechat.send(LI, "我明天请假")
+    ticket = file(wechat, seeded, clock)
+    wechat.dialog(LI, [(f"接单 {ticket}", "接单成功")])
+    [arranged] = worded(seeded, "staff_member_on_leave", WANG)
+    assert "将于 11月23日起请假" in arranged and ticket not in arranged
+    schedule.supervise_once(worker_runtime)
+    assert len(worded(seeded, "staff_member_on_leave", WANG)) == 1  # not begun yet
+
+    clock.advance(hours=14, minutes=1)  # 11月23日 00:01: begun, but the quiet hours let the 网格长 sleep
+    schedule.supervise_once(worker_runtime)
+    assert len(worded(seeded, "staff_member_on_leave", WANG)) == 1
+    clock.advance(hours=7)  # 07:01
+    schedule.supervise_once(worker_runtime)
+    schedule.supervise_once(worker_runtime)  # once
+
+    assert worded(seeded, "staff_member_on_leave", WANG)[1:] == [
+        f"【请假】李娜请假至 11月23日，手上 1 件未办结的任务仍在其名下：{ticket}。需要尽快办理的，请回复“改派 编号 姓名”交给在岗的人。"]
+
+
+def test_no_notice_when_leave_for_a_later_day_begins_and_she_holds_nothing_or_cancelled_it(
+        wechat, seeded, clock, worker_runtime):
+    wechat.send(LI, "我明天请假")
+    ticket = file(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功")])
+    wechat.send(ZHANG, "请假 明天")
+    wechat.send(ZHANG, "销假")
+    clock.advance(hours=22)  # 11月23日 08:00
+    assert schedule.tell_leaves_begun(worker_runtime, clock()) == 0
+    assert [told for told in worded(seeded, "staff_member_on_leave", WANG) if "将于" not in told] == []
