@@ -121,7 +121,7 @@ def parse_leave(typed: str, today: date) -> Leave | None:
         if first is not None and first < today:
             raise PastDay(first)
         return Leave(first, None) if first is not None else None
-    span = _SPAN.fullmatch(text)
+    span = _SPAN.fullmatch(text.removeprefix("从"))
     if span is not None and not text.startswith(_LEAD):
         return _span(span.group(1), span.group(2), today)
     last = parse_day(text, today)
@@ -136,7 +136,8 @@ def _span(first_said: str, last_said: str, today: date) -> Leave | None:
     first = parse_day(first_said, today)
     if first is None:
         return None
-    last = parse_day(last_said, today)
+    of_month = _DAY_OF_MONTH.fullmatch(unicodedata.normalize("NFKC", last_said).strip(_EDGES))
+    last = _day_of_month(int(of_month.group(1)), first) if of_month else parse_day(last_said, today)
     if last is not None and last < first and _WEEKDAY.fullmatch(last_said.strip(_EDGES)):
         last = parse_day(last_said, first)
     if last is None:
@@ -146,14 +147,29 @@ def _span(first_said: str, last_said: str, today: date) -> Leave | None:
     return Leave(first if first > today else None, last)
 
 
-# 下周一到周三, 12月8日至12月9日, 明天到后天; 明天起, 从下周一开始.
+# A day of the month alone: 30号 (the next 30th); after a first day, 2日 too (11月30日到2日: 2 December).
+_DAY_OF_MONTH = re.compile(r"(\d{1,2})\s*[日号]")
+
+
+def _day_of_month(number: int, earliest: date) -> date | None:
+    """The first day numbered `number` on or after `earliest` (a month without it is passed over)."""
+    year, month = earliest.year, earliest.month
+    for _ in range(3):
+        found = _day(year, month, number)
+        if found is not None and found >= earliest:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+# 下周一到周三, 从明天到后天, 12月8日至12月9日, 11月30日到2日, 30号到2号; 明天起, 从下周一开始.
 _SPAN = re.compile(r"(.{1,12}?)\s*(?:到|至|~|～|—)\s*(.{1,12})")
 _STARTING = re.compile(r"(?:从)?\s*(.{1,12}?)\s*(?:起|开始)")
 
 
 def parse_day(typed: str, today: date) -> date | None:
-    """The day in 2026-12-31, 12-31, 12月31日, 到 12月31日 (a day without a year: the next one to come, today
-    included); None when the words are no such day, or the calendar's last (9999-12-31): leave through a day ends
+    """The day in 2026-12-31, 12-31, 12月31日, 到 12月31日, 30号 (a day without a year, or without its month: the
+    next one to come, today included); None when the words are no such day, or the calendar's last (9999-12-31): leave through a day ends
     at the midnight after it, which that day has none of. Raises UnclearYear for a day without a year that is
     over this year and not within NEXT_YEAR_WITHIN next year."""
     found = _named_day(typed, today)
@@ -173,6 +189,9 @@ def _named_day(typed: str, today: date) -> date | None:
     relative = _relative_day(text, today)
     if relative is not None:
         return relative
+    of_month = re.fullmatch(r"(\d{1,2})\s*号", text)
+    if of_month is not None:  # 到30号: the next 30th, today included (2日 alone is two days: _DAYS_LONG)
+        return _day_of_month(int(of_month.group(1)), today)
     full = _WITH_YEAR.fullmatch(text)
     if full:
         return _day(int(full.group(1)), int(full.group(2)), int(full.group(3)))
@@ -269,8 +288,9 @@ def names_leave(typed: str) -> bool:
     starting = _STARTING.fullmatch(text)
     if starting is not None and names_a_day(starting.group(1)):
         return True
-    span = _SPAN.fullmatch(text)
-    if span is not None and names_a_day(span.group(1)) and names_a_day(span.group(2)):
+    span = _SPAN.fullmatch(text.removeprefix("从"))
+    if span is not None and names_a_day(span.group(1)) and (
+            names_a_day(span.group(2)) or _DAY_OF_MONTH.fullmatch(span.group(2).strip(_EDGES))):
         return True
     return names_a_day(typed)
 

@@ -80,3 +80,19 @@ def test_tomorrow_asked_while_away_today_runs_on_from_now_not_back_to_work_this_
     assert wechat.send(ZHANG, "请假 11月26日") == (
         "您现在请假至 11月23日。之后隔几天再请的假，请回来上班后再登记（发“销假”可提前回来）；要连着请，请发“请假 到 某天”。这次没有登记。")
     assert duty_now(seeded, clock) == duty.Duty(False, duty.date(2026, 11, 23))
+
+
+@pytest.mark.parametrize(("said", "first", "last"), [
+    ("请假 11月30日到2日", "11月30日", "12月2日"),  # read as 2 days from today: "the last day before the first"
+    ("请假 30号到2号", "11月30日", "12月2日"),  # the staff's general hint
+    ("请假 从明天到后天", "11月23日", "11月24日"),  # the staff's general hint
+    ("请假 11月23日至25号", "11月23日", "11月25日"),
+])
+def test_leave_for_days_said_with_the_month_left_off_the_last_day_or_from_before_the_first(
+        wechat, seeded, clock, said, first, last):
+    assert wechat.send(ZHANG, said).startswith(f"已登记请假：{first}起至 {last}（含）")
+
+
+def test_leave_to_a_day_of_the_month_said_with_号_alone_is_the_next_such_day(wechat):
+    assert wechat.send(ZHANG, "请假 到 30号").startswith("已登记请假，至 11月30日（含），12月1日起自动恢复在岗")
+    assert wechat.send(LI, "请假 到 1号").startswith("已登记请假，至 12月1日（含），12月2日起自动恢复在岗")
