@@ -454,11 +454,16 @@ def _returned(n: StaffReturned) -> str:
             f"回复“查询 {n.ticket}”查看详情。")
 
 
-def _speaker(n: StaffChased | StaffWordsAdded) -> str:
+def _speaker(n: StaffChased | StaffWordsAdded | StaffReopened) -> str:
     """Who is speaking for the appeal: its resident, or the 楼长 (党员…) who filed it for a neighbour (代报)."""
     if n.relayer_name is None:
         return "居民"
     return f"代报的{community_texts.role_name(n.relayer_role or '')}{n.relayer_name}"
+
+
+def _added_by(n: StaffWordsAdded) -> str:
+    """Whose 补充 a card's head names: 居民, or the 楼长 (党员…) of a 代报."""
+    return "居民" if n.relayer_name is None else community_texts.role_name(n.relayer_role or "")
 
 
 def _chased(n: StaffChased) -> str:
@@ -530,7 +535,8 @@ def _words_added(n: StaffWordsAdded) -> str:
 
 
 def _words_head(n: StaffWordsAdded) -> str:
-    return f"【紧急·居民补充】{n.ticket}（{n.emergency}）" if n.emergency else f"【居民补充】{n.ticket}"
+    by = _added_by(n)
+    return f"【紧急·{by}补充】{n.ticket}（{n.emergency}）" if n.emergency else f"【{by}补充】{n.ticket}"
 
 
 def _words_ask(n: StaffWordsAdded) -> str:
@@ -546,13 +552,21 @@ def _words_ask(n: StaffWordsAdded) -> str:
 
 
 def _reopened(n: StaffReopened) -> str:
-    said = f"\n居民原话：{n.words}" if n.words else ""
+    said = (f"\n居民原话：{n.words}" if n.relayer_name is None else f"\n{_speaker(n)}说：{n.words}") if n.words else ""
     return f"【重新办理】{n.ticket} {_reopened_what(n)}，诉求已重新打开，{_reopened_ask(n)}。{said}"
 
 
 def _reopened_what(n: StaffReopened) -> str:
-    """A second 不满意 says so: the first 重新办理 did not help."""
-    return f"居民第{n.times}次对办理结果不满意" if n.times > 1 else "居民对办理结果不满意"
+    """A second 不满意 says so: the first 重新办理 did not help. A 代报's rating is the 楼长's, for the neighbour."""
+    times = f"第{n.times}次" if n.times > 1 else ""
+    if n.relayer_name is not None:
+        return f"{_speaker(n)}转达邻居{times}对办理结果不满意"
+    return f"居民{times}对办理结果不满意"
+
+
+def _rater(n: StaffReopened) -> str:
+    """Who said 不满意, as a template line names them: 居民, or 楼长转达 (a 代报's rating is hers, for the neighbour)."""
+    return "居民" if n.relayer_name is None else f"{community_texts.role_name(n.relayer_role or '')}转达"
 
 
 def _reopened_ask(n: StaffReopened) -> str:
@@ -760,14 +774,16 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
                                    _recategorised_ask(n)),
     StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
     StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),
-    StaffReopened: lambda n: ((n.ticket, f"居民第{n.times}次不满意，重新办理" if n.times > 1 else "居民不满意，重新办理",
+    StaffReopened: lambda n: ((n.ticket, f"{_rater(n)}第{n.times}次不满意，重新办理" if n.times > 1
+                               else f"{_rater(n)}不满意，重新办理",
                                _reopened_ask(n)), "诉求已重新打开。"),
     StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", _card_content(n)), _chased_ask(n)),
     StaffSupervised: lambda n: ((n.ticket, f"{n.by}督办", n.words), _supervised_ask(n)),
     StaffMaterialAdded: lambda n: ((n.ticket, f"居民补充了{MATERIAL_NAMES.get(n.material, '材料')}", _card_content(n)),
                                    _material_ask(n) or f"回复“查询 {n.ticket}”查看。"),
     StaffAppealText: lambda n: ((n.ticket, f"诉求全文 {n.part}/{n.parts}", n.text), "回复“查询 编号”可再看一遍。"),
-    StaffWordsAdded: lambda n: ((n.ticket, f"【紧急】{n.emergency} 居民补充" if n.emergency else "居民补充情况",
+    StaffWordsAdded: lambda n: ((n.ticket, f"【紧急】{n.emergency} {_added_by(n)}补充" if n.emergency
+                                 else f"{_added_by(n)}补充情况",
                                  n.words or _card_content(n)), _words_ask(n)),
     StaffPartsFiled: lambda n: ((n.ticket, "其他问题已分开登记", f"另行登记为：{'、'.join(n.tickets)}", _card_content(n)),
                                 "本单只需处理所列问题。"),

@@ -499,6 +499,9 @@ class StaffReopened(StaffNotice):
     words: str | None = None  # what the resident said when rating (电梯还是坏的，根本没修好)
     times: int = 1  # which 不满意 of this appeal this is: a second one means the first 重新办理 did not help
     yours: bool = False  # the one asked to follow up holds it too (a 网格长 who resolved it herself): hers to redo
+    # A 代报: the 楼长 (党员…) who rated it for the neighbour, by role and name (as StaffChased's), not a resident.
+    relayer_role: str | None = None
+    relayer_name: str | None = None
 
 
 # What a notice about an appeal says of it: left out for a holder who may not read the appeal (storage.chasing).

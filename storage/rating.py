@@ -13,7 +13,7 @@ from typing import Collection
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage import complaints, points_grants, reassigning, residents, volunteer_claims
+from storage import building_leads, complaints, points_grants, reassigning, residents, volunteer_claims
 from storage.actors import ActorKind
 from storage.appeals import Action, record, transition, wrong_state
 from storage.errors import NotFound
@@ -53,10 +53,13 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
         times = session.scalar(select(func.count(AppealEvent.id)).where(AppealEvent.appeal_id == appeal.id,
                                                                         AppealEvent.action == Action.REOPENED)) or 1
         followers = follow_up_by(session, appeal)
+        relayer = building_leads.relayer(session, appeal, resident.id)  # a 代报: the 楼长 rated it for the neighbour
+        role, name = (relayer.role, relayer.name) if relayer else (None, None)
         for person in followers:
             record(session, appeal.id, now, Action.FOLLOW_UP, None, None, note=person.name, internal=True)
             reopened = StaffReopened(ticket=appeal.ticket, follow_up=True, words=words, times=times,
-                                     yours=person.id == appeal.assignee_staff_id)
+                                     yours=person.id == appeal.assignee_staff_id, relayer_role=role,
+                                     relayer_name=name)
             tell(session, person.openid, reopened, now, appeal=appeal)
         assignee = session.get(Staff, appeal.assignee_staff_id) if appeal.assignee_staff_id else None
         if assignee is not None and not assignee.active:
@@ -64,8 +67,8 @@ def rate(session: Session, resident: Resident, appeal_id: int, rating: Rating, n
             # back, as their open tasks did.
             reassigning.hand_back(session, appeal, now, sensitive, unattended=ActorKind.SYSTEM)
         elif assignee is not None and assignee not in followers:
-            tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False, words=words, times=times),
-                 now, appeal=appeal)
+            tell(session, assignee.openid, StaffReopened(ticket=appeal.ticket, follow_up=False, words=words, times=times,
+                                                         relayer_role=role, relayer_name=name), now, appeal=appeal)
         return appeal
     transition(session, appeal, AppealStatus.RESOLVED, AppealStatus.CLOSED, now, rating=rating, rated_at=now)
     record(session, appeal.id, now, Action.RATED, AppealStatus.RESOLVED, AppealStatus.CLOSED, actor_id=resident.id,

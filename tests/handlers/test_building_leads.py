@@ -6,7 +6,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from handlers import community_texts, resident_texts, staff_texts
+from handlers import community_texts, notifications, resident_texts, staff_texts
 from storage import appeals, staff
 from storage.models import Appeal, AppealEvent, AppealStatus, OutboxMessage, Staff, Unit
 from tests.support.database import appeal, notices, staff_id, worded
@@ -119,11 +119,25 @@ def test_what_the_lead_adds_or_chases_reaches_the_handler_as_hers_not_the_neighb
     wechat.send(ZHANG, f"接单 {ticket}")
     wechat.send(BUILDING_LEAD, f"补充 {ticket} 王奶奶说下午三点以后家里有人")
     added = worded(seeded, "staff_words_added", ZHANG)[-1]
-    assert "代报的楼长赵阿姨说：王奶奶说下午三点以后家里有人" in added and "居民说" not in added
+    assert "代报的楼长赵阿姨说：王奶奶说下午三点以后家里有人" in added and "居民" not in added
+    assert added.startswith(f"【楼长补充】{ticket}\n")
     assert added.endswith(f"“进展 {ticket} 说明”告诉代报的楼长赵阿姨。")
     clock.advance(hours=1)
     wechat.send(BUILDING_LEAD, f"催办 {ticket}")
     assert worded(seeded, "staff_chased", ZHANG)[-1].endswith(f"请尽快处理，并回复“进展 {ticket} 说明”告知代报的楼长赵阿姨。")
+
+
+def test_the_leads_unsatisfied_rating_reaches_the_handler_as_hers_for_the_neighbour(wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    wechat.dialog(ZHANG, [(f"接单 {ticket}", "接单成功"), (f"办结 {ticket} 已换灯泡", "已办结")])
+    wechat.send(BUILDING_LEAD, "不满意，王奶奶说灯还是不亮")
+    reopened = worded(seeded, "staff_reopened", ZHANG)[-1]
+    assert reopened.startswith(f"【重新办理】{ticket} 代报的楼长赵阿姨转达邻居对办理结果不满意，诉求已重新打开")
+    assert "代报的楼长赵阿姨说：" in reopened and "居民原话" not in reopened
+    with seeded.transaction() as session:  # the template message, once the chat's window has closed
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_reopened")).first()
+        lines = notifications.template_data(row.template, json.loads(row.params))
+    assert "楼长转达不满意，重新办理" in json.dumps(lines, ensure_ascii=False)
 
 
 def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat, seeded, clock):
