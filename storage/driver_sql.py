@@ -11,6 +11,7 @@ OperationalError for a database gone), so callers catch one kind whichever way a
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, Sequence, TypeVar
@@ -120,12 +121,25 @@ def timestamp(session: Session, value: datetime | None) -> Any:
     """An aware datetime as the driver stores it in a UTCDateTime column (naive UTC)."""
     if value is None:
         return None
-    naive = value.astimezone(timezone.utc).replace(tzinfo=None)
     if session.get_bind().dialect.name == "sqlite":
-        # SQLAlchemy's SQLite DATETIME storage format, "2026-12-05 12:00:00.000000": text, always with
-        # microseconds, so values compare as text. isoformat writes it several times faster than strftime.
-        return naive.isoformat(" ", "microseconds")
-    return naive
+        if value.tzinfo is timezone.utc:
+            return _sqlite_text_of_utc(value)
+        return _sqlite_text(value.astimezone(timezone.utc).replace(tzinfo=None))
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _sqlite_text(naive: datetime) -> str:
+    # SQLAlchemy's SQLite DATETIME storage format, "2026-12-05 12:00:00.000000": text, always with
+    # microseconds, so values compare as text. isoformat writes it several times faster than strftime.
+    return naive.isoformat(" ", "microseconds")
+
+
+# Cached: a message's statements pass the clock's one `now` (and a few moments computed from it) about ten times.
+# Only UTC values are, where equal values are one instant and so one text (a zone's fold could make two instants
+# compare equal).
+@functools.lru_cache(maxsize=256)
+def _sqlite_text_of_utc(value: datetime) -> str:
+    return _sqlite_text(value.replace(tzinfo=None))
 
 
 def parse_timestamp(value: Any) -> datetime | None:
