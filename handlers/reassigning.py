@@ -27,7 +27,7 @@ def reassign(conversation: Conversation, arguments: Arguments) -> Reply:
                                     sensitive_categories(conversation), reason)
     except DomainError as refused:
         return Reply(refusal(refused, ticket, hidden=lambda: staff.hidden(conversation, ticket)))
-    return Reply(texts.reassigned(ticket, done.to, done.away, done.unmanned, done.untold))
+    return Reply(texts.reassigned(ticket, done.to, done.away, done.unmanned, done.untold, done.leave_coming))
 
 
 def _too_long(target: str, reason: str) -> str | None:

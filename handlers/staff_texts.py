@@ -1105,10 +1105,12 @@ REASSIGNED_TO_NOBODY_UNTOLD = ("诉求 {ticket} 已改派给 {to}。\n"
 MOVE_UNTOLD = (f"这件诉求一小时内已改派或转办 {STATUS_TOLD_PER_HOUR} 次，这次没有再通知居民"
                "（居民查询时看到的是当前状态）。")
 REASSIGNED_TO_AWAY = "注意：{name}正在请假{until}，这件诉求会等{name}接单；需要尽快办理的，请改派给在岗的人。"
+REASSIGNED_TO_LEAVING = ("注意：{name}将于 {first}起请假{until}；办不完的，请和{name}确认在那之前交接，"
+                         "或改派给那时在岗的人。")
 
 
 def reassigned(ticket: str, to: str, away: OnLeave | None = None, unmanned: bool = False,
-               untold: bool = False) -> str:
+               untold: bool = False, coming: OnLeave | None = None) -> str:
     """改派 done; when it went to a member on leave, whoever moved it reads so (派单 itself passes them over); when
     it went to a grid nobody active works in, that no card reached anyone; when the resident, told of too many moves
     in the hour, was not told of this one (`untold`), that too."""
@@ -1117,7 +1119,15 @@ def reassigned(ticket: str, to: str, away: OnLeave | None = None, unmanned: bool
     else:
         done = (REASSIGNED_UNTOLD if untold else REASSIGNED).format(ticket=ticket, to=to)
         done = done if away is None else done + "\n" + reassigned_to_away(away)
+        done = done if coming is None else done + "\n" + _reassigned_to_leaving(coming)
     return done + "\n" + MOVE_UNTOLD if untold else done
+
+
+def _reassigned_to_leaving(coming: OnLeave) -> str:
+    """The member an appeal was just handed to is at work, with leave arranged from a later day."""
+    assert coming.starts is not None, "leave from a later day"
+    until = f"至 {month_day(coming.until, coming.today)}" if coming.until is not None else "（直到销假）"
+    return REASSIGNED_TO_LEAVING.format(name=coming.name, first=month_day(coming.starts, coming.today), until=until)
 
 
 def reassigned_to_away(away: OnLeave) -> str:

@@ -83,6 +83,7 @@ class Reassigned:
     stood_in: str = ""  # handed back by no one to such a grid: its "community" (or "street") operators got the card
     untold: bool = False  # the resident was not told of it: too many 改派 and 转办 in the hour (storage.tasks.MOVES)
     person: bool = False  # it went to a member (who claims it), not back to a grid's team or a unit to be claimed
+    leave_coming: OnLeave | None = None  # the member it went to is at work, with leave from a later day arranged
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class OnLeave:
     name: str
     until: date | None
     today: date | None = None
+    starts: date | None = None  # on duty now, the leave arranged from this later day (我明天请假)
 
 
 def reassign(session: Session, by: Manager | None, ticket: str, target: str, now: datetime,
@@ -182,7 +184,7 @@ def hand_over(session: Session, by: Manager | None, appeal: Appeal, grid: Grid, 
     stood_in = _tell(session, appeal, member, holder if tell_holder else None, by, to, now, sensitive, stand_in,
                      told, again, reason, waited_on)
     return Reassigned(appeal, to, _on_leave(member, now), not stood_in and waiting_for_nobody(session, appeal),
-                      stood_in, not told, person=member is not None)
+                      stood_in, not told, person=member is not None, leave_coming=_leave_coming(member, now))
 
 
 def waiting_for_nobody(session: Session, appeal: Appeal) -> bool:
@@ -196,6 +198,14 @@ def waiting_on_leave(session: Session, appeal: Appeal, now: datetime) -> OnLeave
     if appeal.status != AppealStatus.DISPATCHED or appeal.assignee_staff_id is None:
         return None
     return _on_leave(session.get(Staff, appeal.assignee_staff_id), now)
+
+
+def _leave_coming(member: Staff | None, now: datetime) -> OnLeave | None:
+    """The member at work now with leave arranged from a later day (请假 明天), or None."""
+    duty = duty_of(member, now) if member is not None else None
+    if member is None or duty is None or duty.starts is None:
+        return None
+    return OnLeave(member.name, duty.until, local_today(now), duty.starts)
 
 
 def _on_leave(member: Staff | None, now: datetime) -> OnLeave | None:

@@ -264,7 +264,7 @@ def reassign(clock: Clock | None, ticket: str, target: str) -> None:
         fail(wording.refusal(refused, number))
     except SQLAlchemyError as error:
         fail_database(staff_texts.REASSIGN_DATABASE_FAILED, error)
-    click.echo(staff_texts.reassigned(number, done.to, done.away, done.unmanned, done.untold))
+    click.echo(staff_texts.reassigned(number, done.to, done.away, done.unmanned, done.untold, done.leave_coming))
 
 
 @click.group("outbox")

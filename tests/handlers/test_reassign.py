@@ -316,6 +316,18 @@ def test_reassigning_to_a_member_on_leave_says_so_to_whoever_moved_it(wechat, se
     assert "注意" not in wechat.send(WANG, f"改派 {ticket} 张伟")
 
 
+def test_reassigning_to_a_member_whose_leave_starts_tomorrow_says_so_to_whoever_moved_it(wechat, seeded, clock):
+    # She is at work today, so the reply said nothing: the 网格长 learnt only the next morning that she was away.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(LI, "请假 明天到周三")
+    assert wechat.send(WANG, f"改派 {ticket} 李娜") == (
+        f"诉求 {ticket} 已改派给 李娜（幸福里社区·第一网格），已通知对方接单，并告知居民。\n"
+        "注意：李娜将于 11月23日起请假至 11月25日；办不完的，请和李娜确认在那之前交接，或改派给那时在岗的人。")
+    wechat.send(ZHANG, "明天起请假")
+    assert "将于 11月23日起请假（直到销假）" in wechat.send(WANG, f"改派 {ticket} 张伟")
+
+
 def test_a_member_on_leave_who_answers_a_card_takes_it_and_is_reminded_to_say_they_are_back(wechat, seeded, clock):
     wechat.send(LI, "请假 到 11月30日")
     ticket = file_and_dispatch(wechat, seeded, clock)
