@@ -46,7 +46,7 @@ from nlp.cleaning import NUMERAL_DIGITS, spoken_ticket_digits, to_simplified
 from storage import enrolments
 from storage import staff as staff_store
 from storage.contact_input import DELETE_WORDS, InvalidContact, phone_number, says_a_door
-from storage.duty import names_leave
+from storage.duty import calls_off_leave, names_leave
 from storage.limits import TextField, excess
 from storage.models import COMMUNITY_ROLES, GRID_BOUND, NEIGHBOUR_REPORTERS, StaffRole
 from storage.tickets import (
@@ -269,7 +269,8 @@ COMMANDS: tuple[Command, ...] = (
             verification.confirm, Audience.STAFF, roles=VERIFIERS),
     Command("leave", ("请假", "休假"), "请假 到 12月31日", "请假期间派单不派新任务，到期自动恢复在岗（不写日期：直到销假；请假 明天、请假 下周一到周三：到那天才开始）",
             Takes.DAY, duty.leave, Audience.STAFF),
-    Command("back", ("销假",), "销假", "提前结束请假，恢复在岗", Takes.NOTHING, duty.back, Audience.STAFF),
+    Command("back", ("销假", "取消请假", "不请假了"), "销假", "提前结束请假，恢复在岗", Takes.NOTHING, duty.back,
+            Audience.STAFF),
     Command("supervise", ("督办",), "督办 编号 要求",
             "督促承办人（无人接单时：可以接单的人；已退回的：社区操作员）尽快办理（操作员、网格长）",
             Takes.TICKET_TEXT, supervising.supervise, Audience.STAFF, TextField.NOTE, roles=_OVERSEERS),
@@ -489,7 +490,7 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if command.takes is Takes.TASK_TEXT and _task_last_four(command, rest) is not None:
         return True  # 完成 0001 已换好: the volunteer's own task ending so, never a new appeal
     if command.takes is Takes.DAY:
-        return names_leave(rest)  # "请假条怎么开" is a question for the intake, not 请假
+        return names_leave(rest) or calls_off_leave(rest)  # "请假条怎么开" is a question for the intake, not 请假
     if command.takes is Takes.SCOPE_TEXT:
         return notice_chat.names_scope(rest)  # "通知物业来修" is a problem to file, not a broadcast
     if command.takes is Takes.CHOICE:

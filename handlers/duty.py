@@ -16,6 +16,8 @@ from storage.models import TRANSFER_UNITS, Staff, StaffRole
 def leave(conversation: Conversation, arguments: Arguments) -> Reply:
     """请假 到 12月31日 (from now through that day), 请假 明天 or 请假 下周一到周三 (those days, on duty until the
     first), or 请假 alone (until 销假)."""
+    if duty.calls_off_leave(arguments.words):  # 请假 取消: as 销假
+        return back(conversation, arguments)
     today = duty.today(conversation.now)
     try:
         asked = duty.parse_leave(arguments.words, today) if arguments.words else duty.Leave(None, None)

@@ -296,6 +296,13 @@ def names_leave(typed: str) -> bool:
 
 
 _LEAP_YEAR_START = date(2000, 1, 1)
+# 请假 取消, 请假 不请了: the leave called off (销假), never a day to read.
+_CALLING_OFF = frozenset({"取消", "撤销", "不请了"})
+
+
+def calls_off_leave(typed: str) -> bool:
+    """Whether the words after 请假 call the leave off (请假 取消), as 销假 does."""
+    return unicodedata.normalize("NFKC", typed).strip(_EDGES) in _CALLING_OFF
 
 
 def today(now: datetime) -> date:

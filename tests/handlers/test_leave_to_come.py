@@ -96,3 +96,17 @@ def test_leave_for_days_said_with_the_month_left_off_the_last_day_or_from_before
 def test_leave_to_a_day_of_the_month_said_with_号_alone_is_the_next_such_day(wechat):
     assert wechat.send(ZHANG, "请假 到 30号").startswith("已登记请假，至 11月30日（含），12月1日起自动恢复在岗")
     assert wechat.send(LI, "请假 到 1号").startswith("已登记请假，至 12月1日（含），12月2日起自动恢复在岗")
+
+
+@pytest.mark.parametrize("said", ["取消请假", "请假 取消", "不请假了。"])
+def test_leave_to_come_is_called_off_in_the_words_people_use_as_销假_does(wechat, seeded, clock, said):
+    # They got the staff's general hint: only 销假 cancelled it, and nobody thinks of 销假 for leave not begun.
+    wechat.send(ZHANG, "请假 明天")
+    assert wechat.send(ZHANG, said) == "已取消11月23日起的请假，您照常在岗。"
+    assert duty_now(seeded, clock) == duty.Duty(True)
+    assert worded(seeded, "staff_member_leave_cancelled", WANG) == ["【销假】张伟取消了 11月23日起的请假，照常在岗。"]
+
+
+def test_leave_taken_today_is_ended_by_取消请假_too(wechat, seeded, clock):
+    wechat.send(ZHANG, "请假")
+    assert wechat.send(ZHANG, "取消请假").startswith("已销假，恢复在岗")
