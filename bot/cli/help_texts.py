@@ -330,6 +330,7 @@ PARAMETERS: dict[str, str] = {
     "staff disable --to": "谁接手他未办结的任务（网格员的姓名，或一个网格）；默认：各自退回所在网格",
     "staff duty who": "姓名或编号（staff list 里的）",
     "staff duty state": "在岗 或 休假",
+    "staff duty --from": "休假时：以后哪天起休假（那天零点起算，之前照常在岗）；不写：从现在起",
     "staff duty --until": "休假时：休假的最后一天（2026-12-31 或 12-31）；第二天自动恢复在岗",
     "staff move who": "姓名或编号（staff list 里的）",
     "staff move --grid": "从现在起在哪个网格工作",
