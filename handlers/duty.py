@@ -88,8 +88,8 @@ def _arranged(member: Staff, last_day: date | None, first: date, today: date, ta
 
 
 def leave_later(conversation: Conversation) -> Reply | None:
-    """我明天请假, 下周一到周三请假 and the like: leave from that later day, as 请假 明天 records it. None for other
-    words."""
+    """我明天请假, 下周一到周三请假 and the like: leave from that later day, as 请假 明天 records it; 请两天假 (明天请两天假)
+    those days, as 请假两天. None for other words."""
     asked = duty.leave_said_for_later(conversation.inbound.text, duty.today(conversation.now))
     return take_leave(conversation, asked) if asked is not None else None
 

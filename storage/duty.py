@@ -245,10 +245,19 @@ _LATER_LEAVE = re.compile(r"(?:我|本人)?(.{1,14}?)(?:我|本人)?(?:要|想|�
                           r"(?:吧|啊|哈)?")
 
 
+# 请两天假, 我想请三天假, 明天请两天假: a count of days said inside 请…假.
+_DAYS_OFF = re.compile(r"(?:我|本人)?(.{0,8}?)(?:我|本人)?(?:要|想|需要|得)?请\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*天\s*假(?:吧|啊|哈)?")
+
+
 def leave_said_for_later(typed: str, today: date) -> Leave | None:
     """The leave to come a sentence such as 我明天请假 or 下周一到周三请假 names (starting on a day after today),
-    or None (其他 words, or a day unclear or already here)."""
-    said = _LATER_LEAVE.fullmatch(unicodedata.normalize("NFKC", typed).strip(_EDGES))
+    or the days 请两天假 names (from now; 明天请两天假: from tomorrow); None for other words, or a day unclear or
+    already here."""
+    text = unicodedata.normalize("NFKC", typed).strip(_EDGES)
+    days = _DAYS_OFF.fullmatch(text)
+    if days is not None:
+        return _days_off(days.group(1), days.group(2), today)
+    said = _LATER_LEAVE.fullmatch(text)
     if said is None:
         return None
     try:
@@ -256,6 +265,17 @@ def leave_said_for_later(typed: str, today: date) -> Leave | None:
     except (UnclearYear, LeaveEndsFirst):
         return None
     return leave if leave is not None and leave.later(today) else None
+
+
+def _days_off(first_said: str, count_said: str, today: date) -> Leave | None:
+    """请两天假 (today the first of them), 明天请两天假 (from that later day); None for no count or day."""
+    count = _count(count_said)
+    if not count:
+        return None
+    first = _day_after(first_said, today) if first_said else today
+    if first is None:
+        return None
+    return Leave(first if first > today else None, first + timedelta(days=count - 1))
 
 
 def starts_later(typed: str, today: date) -> bool:

@@ -110,3 +110,10 @@ def test_leave_to_come_is_called_off_in_the_words_people_use_as_销假_does(wech
 def test_leave_taken_today_is_ended_by_取消请假_too(wechat, seeded, clock):
     wechat.send(ZHANG, "请假")
     assert wechat.send(ZHANG, "取消请假").startswith("已销假，恢复在岗")
+
+
+def test_days_of_leave_said_inside_请假_are_taken_as_请假_with_that_count(wechat, seeded, clock):
+    # 请两天假 got the staff's general hint, though 请假两天 was understood.
+    assert wechat.send(ZHANG, "请两天假").startswith("已登记请假，至 11月23日（含），11月24日起自动恢复在岗")
+    assert wechat.send(LI, "明天请两天假").startswith("已登记请假：11月23日起至 11月24日（含），11月25日起自动恢复在岗")
+    assert duty_now(seeded, clock, LI) == duty.Duty(True, duty.date(2026, 11, 24), duty.date(2026, 11, 23))
