@@ -7,13 +7,14 @@ hears back for the neighbour.
 
 from __future__ import annotations
 
+from handlers import chasing, complaining, filing, resident_texts
 from handlers import community_texts as texts
-from handlers import complaining, filing, resident_texts
 from handlers.arguments import Arguments
 from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from nlp import recognise_emergency
 from nlp.complaints import without_details
+from nlp.follow_ups import asks_after_a_report
 from nlp.similarity import is_repeat
 from storage import appeals, building_leads, org
 from storage.errors import NotAllowed
@@ -30,6 +31,9 @@ def report_for_neighbour(conversation: Conversation, arguments: Arguments) -> Re
     try:
         home, problem = _home_and_problem(conversation, member, arguments.words)
     except building_leads.UnknownHome as unknown:
+        if asks_after_a_report(arguments.words):  # 代报的进度: how the one she filed is going, as 我代报的那个怎么样了
+            return chasing.ask_after(conversation, f"代报{arguments.words}") or Reply(texts.unknown_home(
+                unknown.typed, unknown.units))
         return Reply(texts.unknown_home(unknown.typed, unknown.units))
     except building_leads.OtherBuilding as other:
         return Reply(texts.other_building(other.typed, other.building))

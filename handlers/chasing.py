@@ -43,6 +43,12 @@ def chase_up(conversation: Conversation, text: str) -> Reply | None:
     nothing is open and it names a problem (then it is read as a new message)."""
     if not is_chase_up(text):
         return None
+    return ask_after(conversation, text)
+
+
+def ask_after(conversation: Conversation, text: str) -> Reply | None:
+    """The reply to words that ask after one of the sender's appeals (a chase-up, or a 楼长's 代报的进度): the open
+    one they are about, chased; None when they name a problem that is to be filed anew."""
     own = chasing.open_appeals(conversation.session, conversation.sender.id)
     if _resends_one_of(own, text, conversation.now):
         return None  # their appeal's own words sent again (its words may ask 什么时候修？): filing says 您已反映过

@@ -62,6 +62,20 @@ def is_chase_up(text: str) -> bool:
     return _CHASE_UP.search(folded) is not None or (_WHO_CARES.search(folded) is not None and not names_a_problem(text))
 
 
+# What a 楼长 writes after 代报 when she asks after one she filed rather than files one: 代报的进度, 代报的那件事.
+_ASKED_AFTER_REPORT = re.compile(r"(的)?(那个|那件|这个|这件)?(事情|事)?(的)?(进度|进展|情况|结果|处理结果)?"
+                                 r"(呢|吗|啊|呀|如何|怎么样|咋样)?(了)?")
+
+
+def asks_after_a_report(words: str) -> bool:
+    """Whether the words after 代报 ask after what she filed for a neighbour (代报的进度, 代报的怎么样了) rather than
+    name a neighbour's home and problem."""
+    folded = PUNCTUATION.sub("", as_said(words))
+    if not folded:
+        return False  # 代报 alone: how to use it
+    return _ASKED_AFTER_REPORT.fullmatch(folded) is not None or (is_chase_up(words) and not names_a_problem(words))
+
+
 # What is left of a bare chase-up once its asking words are gone: "the matter", "fixed", "yet?".
 _CHASE_LEFTOVERS = (
     # greetings and politeness around the asking: "你好，麻烦帮我催一下", "喂，有人吗，怎么还没人回复"
@@ -89,6 +103,8 @@ _CHASE_LEFTOVERS = (
     "之前", "以前", "前几天", "前两天", "刚才", "上次", "昨天", "那天", "早上", "说的", "反映的", "了",
     # not having heard of it: "你们啥时候修的？我怎么不知道"
     "都不知道", "不知道",
+    # how far it got: "代报的进度", "我的诉求进展呢"
+    "进度", "进展", "情况",
     # how it ends: "那件事现在咋样啦"
     "怎么样", "咋样", "啦", "呢", "呀", "吧", "的", "您", "你",
 )

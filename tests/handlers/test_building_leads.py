@@ -91,6 +91,19 @@ def test_a_lead_asking_after_what_she_filed_for_a_neighbour_is_told_its_status_n
         assert session.scalars(select(Appeal.ticket)).all() == [ticket]
 
 
+@pytest.mark.parametrize("asked", ["代报的进度", "代报进度", "代报的怎么样了", "代报的那件事呢"])
+def test_a_lead_asking_after_her_daibao_by_its_name_is_told_its_status_not_its_unit_is_unknown(
+        wechat, seeded, clock, asked):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    assert wechat.send(BUILDING_LEAD, asked).startswith(f"您代报的诉求 {ticket}（")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Appeal.ticket)).all() == [ticket]
+
+
+def test_a_daibao_of_a_unit_that_is_not_there_is_still_refused_with_the_format(wechat, seeded):
+    assert "不是本楼的单元" in wechat.send(BUILDING_LEAD, "代报 王奶奶家电梯还没修好")
+
+
 @pytest.mark.parametrize("verb", ["帮邻居代报", "替邻居代报", "代邻居报"])
 def test_the_neighbour_said_before_the_verb_is_a_daibao_not_the_leads_own_appeal(wechat, seeded, clock, verb):
     ticket, reply = filed_for_neighbour(wechat, seeded, clock, f"{verb} 1单元 单元门的门禁坏了")
