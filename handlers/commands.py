@@ -472,7 +472,8 @@ def _names(command: Command, rest: str, words_alone: bool) -> bool:
     if not rest:
         return True
     if command.takes is Takes.NOTHING:
-        return False  # "绑定好了吗" is a sentence, not the command 绑定
+        # "绑定好了吗" is a sentence, not the command 绑定; "我的任务 2", "超期 第2页" ask for that page.
+        return command.name in _PAGED and task_list.page_asked(rest) is not None
     if command.takes in (Takes.TICKET, Takes.TICKET_TEXT) and _numbers(command, rest) is not None:
         return True  # several tickets, a place in the last list, or a number of the wrong length
     if command.takes is Takes.TICKET:
@@ -590,6 +591,8 @@ _STAFF_VERB_SPACED = re.compile("(?:{})(?=\\s|$)".format("|".join(
     r"\s*".join(map(re.escape, verb)) for verb in sorted(
         {verb for command in COMMANDS if command.audience is Audience.STAFF for verb in command.verbs
          if len(verb) > 1 and not verb.isascii()}, key=len, reverse=True))))
+# Lists that take a page number (我的任务 2, 超期 第2页) besides 更多.
+_PAGED = frozenset({"my_tasks", "overdue"})
 _TAKING_NOTHING = {verb.lower(): command for command in COMMANDS if command.takes is Takes.NOTHING for verb in command.verbs}
 _CODE_LIKE = re.compile(r"[0-9A-Za-z\- ]{1,16}")
 # A number, then words: an appeal's ticket (进展 G2611220007 已联系物业) or a focus case's (结案 J2611230001 …).
@@ -993,6 +996,6 @@ def arguments_of(command: Command, argument: str) -> Arguments | None:
         return Arguments(ticket=ticket) if ticket is not None else None
     if command.takes in (Takes.CODE, Takes.TEXT, Takes.SCOPE_TEXT):
         return Arguments(words=argument) if argument else None
-    if command.takes in (Takes.CONTACT, Takes.PHONE, Takes.DAY, Takes.CHOICE):
+    if command.takes in (Takes.CONTACT, Takes.PHONE, Takes.DAY, Takes.CHOICE) or command.name in _PAGED:
         return Arguments(words=argument)
     return Arguments()

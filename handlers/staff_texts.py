@@ -1204,6 +1204,10 @@ TASKS_USAGE_OPERATOR_URGENT = "；紧急诉求没有人接单时您也可以接�
 PICK_MORE_HEADER = "可选的任务（续）："
 NO_MORE_PICKED = "这份列表没有更多任务了，请用列表里的序号回复“{verb} 序号”；回复“我的任务”查看全部任务。"
 NO_MORE_TASKS = "没有更多任务了。回复“我的任务”从头查看。"
+# 我的任务 3 (超期 3) past the last page: how many there are, and how to go through them.
+NO_SUCH_PAGE = "“{verb}”只有 {pages} 页。回复“{verb}”从第 1 页看起，之后回复“更多”翻页。"
+MY_TASKS_VERB = "我的任务"
+OVERDUE_VERB = "超期"
 # 超期: a 网格长's (an operator's) look over the grid (community): what is late, and what nobody has claimed yet.
 OVERDUE_NOT_OVERSEER = "“超期”列出整个网格的超期和无人接单的任务，是给网格长和社区操作员用的。您自己的任务请回复“我的任务”查看。"
 NO_OVERDUE = "{area}目前没有超期或无人接单的任务。"

@@ -9,6 +9,7 @@ place, even when the list has changed since. It needs no table of its own.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta
 
 from handlers import dialogues
@@ -28,14 +29,26 @@ PAGE = 10
 # A member walks a compound for hours between two looks at the list; positions name tickets, so they stay right.
 REMEMBERED = timedelta(hours=12)
 SNIPPET = 16  # characters of the content on a task's line
+# 我的任务 2, 超期 第2页: a page asked for by its number.
+_PAGE_NUMBER = re.compile(r"第?\s*([1-9]\d{0,2})\s*页?")
 
 
-def my_tasks(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """我的任务: the first page of the member's tasks, most urgent first."""
+def page_asked(words: str) -> int | None:
+    """The page number written after 我的任务 or 超期 (2, 第2页), or None when the words are no page number."""
+    found = _PAGE_NUMBER.fullmatch(words.strip())
+    return int(found.group(1)) if found is not None else None
+
+
+def my_tasks(conversation: Conversation, arguments: Arguments) -> Reply:
+    """我的任务: the first page of the member's tasks, most urgent first (我的任务 2: the second)."""
     found = tasks(conversation)
     if not found:
         return Reply(texts.NO_TASKS_LEADER if conversation.staff.role == StaffRole.GRID_LEADER else texts.NO_TASKS)
-    return Reply(_page(conversation, texts.TASKS_HEADER, [], found))
+    skipped = _skipped(arguments, found)
+    if skipped is None:
+        return Reply(_no_such_page(texts.MY_TASKS_VERB, found))
+    header = texts.TASKS_MORE_HEADER if skipped else texts.TASKS_HEADER
+    return Reply(_page(conversation, header, _tickets(found[:skipped]), found[skipped:]))
 
 
 def more(conversation: Conversation, _arguments: Arguments) -> Reply:
@@ -63,8 +76,8 @@ def more(conversation: Conversation, _arguments: Arguments) -> Reply:
     return Reply(_page(conversation, texts.TASKS_MORE_HEADER, shown, rest))
 
 
-def overdue(conversation: Conversation, _arguments: Arguments) -> Reply:
-    """超期: the first page of what is overdue or unclaimed in the 网格长's grid (the operator's community or
+def overdue(conversation: Conversation, arguments: Arguments) -> Reply:
+    """超期 (超期 2: its second page): the first page of what is overdue or unclaimed in the 网格长's grid (the operator's community or
     street), with who holds each; a member without that role is told it is theirs to use."""
     member = conversation.staff
     if not oversees(member):
@@ -72,7 +85,27 @@ def overdue(conversation: Conversation, _arguments: Arguments) -> Reply:
     found = overseen(conversation)
     if not found:
         return Reply(texts.NO_OVERDUE.format(area=_area(member)))
-    return Reply(_page(conversation, texts.OVERDUE_HEADER.format(area=_area(member)), [], found, OVERSEEN))
+    skipped = _skipped(arguments, found)
+    if skipped is None:
+        return Reply(_no_such_page(texts.OVERDUE_VERB, found))
+    header = texts.OVERDUE_MORE_HEADER if skipped else texts.OVERDUE_HEADER
+    return Reply(_page(conversation, header.format(area=_area(member)), _tickets(found[:skipped]), found[skipped:],
+                       OVERSEEN))
+
+
+def _skipped(arguments: Arguments, found: list[Task]) -> int | None:
+    """How many tasks the pages before the one asked for hold (0 for the first), or None past the last page."""
+    page = page_asked(arguments.words) or 1
+    skipped = (page - 1) * PAGE
+    return skipped if skipped < len(found) else None
+
+
+def _no_such_page(verb: str, found: list[Task]) -> str:
+    return texts.NO_SUCH_PAGE.format(verb=verb, pages=math.ceil(len(found) / PAGE))
+
+
+def _tickets(found: list[Task]) -> list[str]:
+    return [task.appeal.ticket for task in found]
 
 
 def overseen(conversation: Conversation) -> list[Task]:

@@ -68,6 +68,24 @@ def test_my_tasks_pages_ten_at_a_time_and_says_how_many_more(wechat, seeded, clo
     assert f"接单成功：{picked}" in wechat.send(ZHANG, "接 12")
 
 
+@pytest.mark.parametrize("asked", ["我的任务 2", "我的任务2", "我的任务 第2页"])
+def test_my_tasks_with_a_page_number_shows_that_page_numbered_on(wechat, seeded, clock, asked):
+    lamps_dispatched(wechat, seeded, clock, 12)
+    second_page = wechat.send(ZHANG, asked)
+    assert second_page.startswith("您的任务（续）：\n11. ") and "12. " in second_page and "\n1. " not in second_page
+    assert second_page.endswith("用序号办理：接 11、进展 11 说明、结 11 说明")
+    picked = re.search(r"12\. (G\d{10})", second_page).group(1)
+    assert f"接单成功：{picked}" in wechat.send(ZHANG, "接 12")
+    assert wechat.send(ZHANG, "我的任务 3") == "“我的任务”只有 2 页。回复“我的任务”从第 1 页看起，之后回复“更多”翻页。"
+
+
+def test_overdue_with_a_page_number_shows_that_page_or_says_how_many_there_are(wechat, seeded, clock):
+    lamps_dispatched(wechat, seeded, clock, 12)
+    assert wechat.send(WANG, "超期 2").startswith("本网格超期和无人接单的任务（续）：\n11. ")
+    assert wechat.send(WANG, "超期 1").startswith("本网格超期和无人接单的任务（超期最久的在前）：\n1. ")
+    assert wechat.send(WANG, "超期 5") == "“超期”只有 2 页。回复“超期”从第 1 页看起，之后回复“更多”翻页。"
+
+
 def test_a_page_of_tasks_in_a_compound_with_a_long_name_fits_one_reply_and_more_shows_the_rest(wechat, seeded, clock):
     from sqlalchemy import update
 
