@@ -454,14 +454,14 @@ def _returned(n: StaffReturned) -> str:
             f"回复“查询 {n.ticket}”查看详情。")
 
 
-def _speaker(n: StaffChased | StaffWordsAdded | StaffReopened) -> str:
+def _speaker(n: StaffChased | StaffWordsAdded | StaffReopened | StaffMaterialAdded) -> str:
     """Who is speaking for the appeal: its resident, or the 楼长 (党员…) who filed it for a neighbour (代报)."""
     if n.relayer_name is None:
         return "居民"
     return f"代报的{community_texts.role_name(n.relayer_role or '')}{n.relayer_name}"
 
 
-def _added_by(n: StaffWordsAdded) -> str:
+def _added_by(n: StaffWordsAdded | StaffMaterialAdded) -> str:
     """Whose 补充 a card's head names: 居民, or the 楼长 (党员…) of a 代报."""
     return "居民" if n.relayer_name is None else community_texts.role_name(n.relayer_role or "")
 
@@ -516,7 +516,7 @@ def _parts_filed(n: StaffPartsFiled) -> str:
 
 def _material_added(n: StaffMaterialAdded) -> str:
     name = MATERIAL_NAMES.get(n.material, "材料")
-    return (f"【补充材料】{n.ticket} 居民补充了{name}{material_lines(n.photos, n.places)}\n诉求：{_card_content(n)}\n"
+    return (f"【补充材料】{n.ticket} {_speaker(n)}补充了{name}{material_lines(n.photos, n.places)}\n诉求：{_card_content(n)}\n"
             f"回复“查询 {n.ticket}”查看。{_material_ask(n)}")
 
 
@@ -779,7 +779,8 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
                                _reopened_ask(n)), "诉求已重新打开。"),
     StaffChased: lambda n: ((n.ticket, f"居民第{n.count}次催办", _card_content(n)), _chased_ask(n)),
     StaffSupervised: lambda n: ((n.ticket, f"{n.by}督办", n.words), _supervised_ask(n)),
-    StaffMaterialAdded: lambda n: ((n.ticket, f"居民补充了{MATERIAL_NAMES.get(n.material, '材料')}", _card_content(n)),
+    StaffMaterialAdded: lambda n: ((n.ticket, f"{_added_by(n)}补充了{MATERIAL_NAMES.get(n.material, '材料')}",
+                                    _card_content(n)),
                                    _material_ask(n) or f"回复“查询 {n.ticket}”查看。"),
     StaffAppealText: lambda n: ((n.ticket, f"诉求全文 {n.part}/{n.parts}", n.text), "回复“查询 编号”可再看一遍。"),
     StaffWordsAdded: lambda n: ((n.ticket, f"【紧急】{n.emergency} {_added_by(n)}补充" if n.emergency

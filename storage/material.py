@@ -118,8 +118,10 @@ def _material_within(session: Session, appeal_id: int, since: datetime) -> int:
 def _tell_holders(session: Session, appeal: Appeal, attachment: Attachment, now: datetime,
                   sensitive: Collection[str]) -> None:
     session.flush()  # the attachment's id and public id, for its link
+    relayer = building_leads.relayer(session, appeal, attachment.resident_id) if attachment.resident_id else None
     notice = StaffMaterialAdded(ticket=appeal.ticket, material=attachment.kind, content=appeal.listed_words,
-                                claimed=claimed(appeal), returned=appeal.status == AppealStatus.RETURNED)
+                                claimed=claimed(appeal), returned=appeal.status == AppealStatus.RETURNED,
+                                relayer_role=relayer.role if relayer else None, relayer_name=relayer.name if relayer else None)
     linked = replace(notice, photos=photo_link(session, attachment), places=place_link(attachment))
     _tell(session, appeal, _told_of_more(session, appeal), linked, now, sensitive)
 

@@ -593,6 +593,9 @@ class StaffMaterialAdded(StaffNotice):
     returned: bool = False  # given back (退回): told to the community's operators, who must route it again
     grid_away: bool = False  # told to the operators standing in for a grid all on leave, nobody claiming it: to 改派 it
     withheld: bool = False  # a private appeal, told to someone who may not read it: no words, no links
+    # A 代报: the 楼长 (党员…) who sent it, by role and name (as StaffWordsAdded's), not the neighbour.
+    relayer_role: str | None = None
+    relayer_name: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -153,6 +153,18 @@ def test_the_leads_unsatisfied_rating_reaches_the_handler_as_hers_for_the_neighb
     assert "楼长转达不满意，重新办理" in json.dumps(lines, ensure_ascii=False)
 
 
+def test_a_photo_the_lead_sends_for_her_daibao_reaches_the_handler_as_hers(wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    assert ticket in wechat.deliver(wechat.server.image(BUILDING_LEAD, create_time=wechat.now()))
+    card = worded(seeded, "staff_material_added", ZHANG)[-1]
+    assert card.startswith(f"【补充材料】{ticket} 代报的楼长赵阿姨补充了照片") and "居民" not in card
+    with seeded.transaction() as session:  # the template message, once the chat's window has closed
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_material_added")).first()
+        lines = json.dumps(notifications.template_data(row.template, json.loads(row.params)), ensure_ascii=False)
+    assert "楼长补充了照片" in lines and "居民" not in lines
+
+
 def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat, seeded, clock):
     ticket, _ = filed_for_neighbour(wechat, seeded, clock)
     assert wechat.send(BUILDING_LEAD, f"撤销 {ticket}") == resident_texts.CANCELLED.format(ticket=ticket)
