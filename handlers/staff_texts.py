@@ -437,6 +437,8 @@ def _appeal_text(n: StaffAppealText) -> str:
 
 
 def _cancelled(n: StaffCancelled) -> str:
+    if n.relayer_name is not None:  # a 代报: the 楼长 withdrew it, the neighbour has no WeChat
+        return f"【代报已撤销】{n.ticket} {_speaker(n)}已撤销这件诉求，您无需再处理。"
     return f"【居民已撤销】{n.ticket} 居民已撤销这件诉求，您无需再处理。"
 
 
@@ -454,7 +456,7 @@ def _returned(n: StaffReturned) -> str:
             f"回复“查询 {n.ticket}”查看详情。")
 
 
-def _speaker(n: StaffChased | StaffWordsAdded | StaffReopened | StaffMaterialAdded) -> str:
+def _speaker(n: StaffChased | StaffWordsAdded | StaffReopened | StaffMaterialAdded | StaffCancelled) -> str:
     """Who is speaking for the appeal: its resident, or the 楼长 (党员…) who filed it for a neighbour (代报)."""
     if n.relayer_name is None:
         return "居民"
@@ -772,7 +774,8 @@ TEMPLATE_FIELDS: dict[type[StaffNotice], Callable[[Any], Fields]] = {
     StaffRecategorised: lambda n: ((n.ticket, f"已由{n.by}改分类", category_label(n.category, n.subcategory),
                                     f"办结时限：{due_clock(n.resolve_due_at)}" if n.resolve_due_at else ""),
                                    _recategorised_ask(n)),
-    StaffCancelled: lambda n: ((n.ticket, "居民已撤销"), "您无需再处理。"),
+    StaffCancelled: lambda n: ((n.ticket, "居民已撤销" if n.relayer_name is None
+                                else f"{community_texts.role_name(n.relayer_role or '')}已撤销代报"), "您无需再处理。"),
     StaffRejected: lambda n: ((n.ticket, f"已由{n.by}不受理", f"原因：{n.reason}"), "您无需再处理。"),
     StaffReopened: lambda n: ((n.ticket, f"{_rater(n)}第{n.times}次不满意，重新办理" if n.times > 1
                                else f"{_rater(n)}不满意，重新办理",

@@ -399,11 +399,20 @@ def withdraw(session: Session, appeal: Appeal, now: datetime, actor: Actor, note
         told = [session.scalar(select(Staff.openid).where(Staff.id == holder))]
     else:
         told = urgent_card_recipients(session, appeal) if appeal.emergency is not None else []
+    relayer = _relayer(session, appeal, actor)
     for openid in told:
-        tell(session, openid, StaffCancelled(ticket=appeal.ticket), now, appeal=appeal)
+        tell(session, openid, StaffCancelled(ticket=appeal.ticket, relayer_role=relayer.role if relayer else None,
+                                             relayer_name=relayer.name if relayer else None), now, appeal=appeal)
     outbox.unfold(session, appeal.id, appeal.ticket)  # a digest still to go out no longer lists it as a task
     let_volunteer_go(session, appeal, now)
     return appeal
+
+
+def _relayer(session: Session, appeal: Appeal, actor: Actor) -> Staff | None:
+    """The 楼长 (党员…) who withdrew her own 代报 (storage.building_leads.relayer, which imports this module)."""
+    if actor.kind != ActorKind.RESIDENT or appeal.reporter_staff_id is None or appeal.resident_id != actor.id:
+        return None
+    return session.get(Staff, appeal.reporter_staff_id)
 
 
 def urgent_card_recipients(session: Session, appeal: Appeal) -> list[str]:

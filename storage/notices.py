@@ -405,6 +405,9 @@ class StaffCancelled(StaffNotice):
 
     name: ClassVar[str] = "staff_cancelled"
     ticket: str
+    # A 代报: the 楼长 (党员…) who withdrew it, by role and name (as StaffChased's), not the neighbour.
+    relayer_role: str | None = None
+    relayer_name: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -171,6 +171,18 @@ def test_the_building_lead_withdraws_what_they_filed_as_a_resident_would(wechat,
     assert appeal(seeded, ticket).status == AppealStatus.CANCELLED
 
 
+def test_the_member_holding_a_daibao_hears_the_lead_withdrew_it_not_a_resident(wechat, seeded, clock):
+    ticket, _ = filed_for_neighbour(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(BUILDING_LEAD, f"撤销 {ticket}")
+    told, = worded(seeded, "staff_cancelled", ZHANG)
+    assert told == f"【代报已撤销】{ticket} 代报的楼长赵阿姨已撤销这件诉求，您无需再处理。"
+    with seeded.transaction() as session:  # the template message, once the chat's window has closed
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.template == "staff_cancelled")).one()
+        lines = json.dumps(notifications.template_data(row.template, json.loads(row.params)), ensure_ascii=False)
+    assert "楼长已撤销代报" in lines and "居民" not in lines
+
+
 @pytest.mark.parametrize(("home", "unit", "door", "label"), [
     ("3号楼2单元501", "2单元", "3号楼2单元501", "阳光花园3号楼 3号楼2单元501"),
     ("3-2-501", None, "3-2-501", "阳光花园3号楼 3-2-501"),
