@@ -298,3 +298,15 @@ def test_a_problem_said_with_how_to_report_it_is_filed(wechat, seeded, words):
 def test_asking_only_how_to_report_is_still_told_how(wechat, seeded, words):
     assert wechat.send(NEIGHBOUR, words) == resident_texts.CHATTER_REPLIES[Chatter.HOW_TO]
     assert appeal_count(seeded) == 0
+
+
+@pytest.mark.parametrize("words", ["怎么换人了", "为什么换了个人", "咋又换人了？"])
+def test_asking_why_her_appeal_went_to_someone_else_says_who_has_it(wechat, seeded, clock, words):
+    # Told by the 改派 notice that 李娜 has it now, she asked why: it was filed as a new 政策咨询.
+    ticket = file_and_dispatch(wechat, seeded, clock)
+    wechat.send(ZHANG, f"接单 {ticket}")
+    wechat.send(WANG, f"改派 {ticket} 李娜")
+    clock.advance(hours=1)
+    reply = wechat.send(RESIDENT, words)
+    assert reply.startswith(f"您的诉求 {ticket}（物业服务）当前状态") and "李娜" in reply
+    assert appeal_count(seeded) == 1
