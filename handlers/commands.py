@@ -267,7 +267,7 @@ COMMANDS: tuple[Command, ...] = (
             Takes.TICKET_TEXT, rejecting.reject, Audience.STAFF, TextField.NOTE, roles=_OVERSEERS),
     Command("verify", ("核实",), "核实 编号", "上门核实后确认诉求居民的住址（可加入邻居的相同诉求）", Takes.TICKET,
             verification.confirm, Audience.STAFF, roles=VERIFIERS),
-    Command("leave", ("请假", "休假"), "请假 到 12月31日", "请假期间派单不派新任务，到期自动恢复在岗（不写日期：直到销假；请假 明天、请假 下周一到周三：到那天才开始）",
+    Command("leave", ("请假", "休假"), "请假 到 12月31日", "不派新任务，到期自动在岗（不写日期：直到销假；请假 明天、请假 周一到周三：只请那几天）",
             Takes.DAY, duty.leave, Audience.STAFF),
     Command("back", ("销假", "取消请假", "不请假了"), "销假", "提前结束请假，恢复在岗", Takes.NOTHING, duty.back,
             Audience.STAFF),

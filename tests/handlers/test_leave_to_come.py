@@ -70,7 +70,7 @@ def test_leave_from_today_starts_now_as_before(wechat, seeded, clock, said):
 
 
 def test_the_help_says_leave_for_a_later_day_starts_then(wechat, seeded):
-    assert "请假 明天、请假 下周一到周三：到那天才开始" in wechat.send(ZHANG, "帮助")
+    assert "请假 明天、请假 周一到周三：只请那几天" in wechat.send(ZHANG, "帮助")
 
 
 def test_tomorrow_asked_while_away_today_runs_on_from_now_not_back_to_work_this_afternoon(wechat, seeded, clock):
