@@ -705,7 +705,7 @@ class Broadcast(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Who cancelled it: a console account, a staff member in the chat, or the server login that ran `gridbot notice
-    # cancel` (all None for the notices cancelled before migration 0056).
+    # cancel` (all None for the notices cancelled before migration 0055).
     cancelled_by_console_user_id: Mapped[int | None] = mapped_column(ForeignKey("console_users.id"))
     cancelled_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     cancelled_by_login: Mapped[str | None] = mapped_column(String(64))

@@ -67,7 +67,7 @@ def _by(name: str) -> str:
 
 
 def _canceller(shown: Progress) -> str:
-    """Who cancelled it, as the page names its author (nobody kept: before migration 0056)."""
+    """Who cancelled it, as the page names its author (nobody kept: before migration 0055)."""
     if shown.cancelled_by_login:
         return texts.NOTICE_FROM_CLI_LOGIN.format(login=shown.cancelled_by_login)
     return shown.cancelled_by

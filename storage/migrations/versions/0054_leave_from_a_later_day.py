@@ -2,7 +2,7 @@
 midnight; until then the member is on duty (storage.duty). NULL for leave that started when it was taken, and for
 every row before this revision.
 
-Revision ID: 0055
+Revision ID: 0054
 Revises: 0053
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0055"
+revision = "0054"
 down_revision = "0053"
 branch_labels = None
 depends_on = None

@@ -2,16 +2,16 @@
 console's 撤销通知, 撤销通知 in the chat, `gridbot notice cancel`), as the notice already names who sent it. NULL for the notices cancelled before this revision:
 their status says when, not by whom.
 
-Revision ID: 0056
-Revises: 0055
+Revision ID: 0055
+Revises: 0054
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0056"
-down_revision = "0055"
+revision = "0055"
+down_revision = "0054"
 branch_labels = None
 depends_on = None
 
