@@ -18,7 +18,7 @@ from handlers.conversation import Conversation
 from handlers.types import Kind, Reply
 from storage import notice_planning, notice_records, notice_scope
 from storage.errors import NotAllowed, NotFound
-from storage.models import NoticeAudience, StaffRole
+from storage.models import Broadcast, NoticeAudience, StaffRole
 from storage.notice_planning import NoticeRefused, Request
 from storage.staff import AmbiguousPlace, UnclearPlace
 from storage.tickets import normalize_notice_number
@@ -224,11 +224,8 @@ def progress(conversation: Conversation, arguments: Arguments) -> Reply:
     notices within its community); another part's number is answered as a number that does not exist."""
     if conversation.staff.role not in BROADCASTERS:
         return Reply(texts.PROGRESS_NOT_ALLOWED)
-    try:
-        notice = notice_records.find(conversation.session, arguments.words)
-    except NotFound:
-        return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
-    if not _within_reach(conversation, notice.scope_path):
+    notice = _notice_within_reach(conversation, arguments.words)
+    if notice is None:
         return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
     return Reply(texts.progress_line(notice_records.progress(conversation.session, notice)))
 
@@ -238,11 +235,8 @@ def cancel_notice(conversation: Conversation, arguments: Arguments) -> Reply:
     console and `gridbot notice cancel` do; a grid leader has neither. Another part's number reads as unknown."""
     if conversation.staff.role not in BROADCASTERS:
         return Reply(texts.CANCEL_NOT_ALLOWED)
-    try:
-        notice = notice_records.find(conversation.session, arguments.words)
-    except NotFound:
-        return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
-    if not _within_reach(conversation, notice.scope_path):
+    notice = _notice_within_reach(conversation, arguments.words)
+    if notice is None:
         return Reply(texts.UNKNOWN_NOTICE.format(number=arguments.words))
     try:
         stopped = notice_records.cancel(conversation.session, notice, conversation.now,
@@ -252,6 +246,15 @@ def cancel_notice(conversation: Conversation, arguments: Arguments) -> Reply:
         return Reply(texts.already_cancelled(shown) if refused.reason == "cancelled"
                      else texts.ALL_SENT.format(number=notice.number))
     return Reply(texts.cancelled(notice_records.progress(conversation.session, notice), stopped))
+
+
+def _notice_within_reach(conversation: Conversation, number: str) -> Broadcast | None:
+    """The notice of that number if the sender could have sent it; None for an unknown number or another part's."""
+    try:
+        notice = notice_records.find(conversation.session, number)
+    except NotFound:
+        return None
+    return notice if _within_reach(conversation, notice.scope_path) else None
 
 
 def _within_reach(conversation: Conversation, path: str) -> bool:
