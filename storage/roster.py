@@ -234,8 +234,7 @@ def _leave_begun_untold(session: Session, member: Staff) -> bool:
     if not open_tasks(session, member):
         return False
     keys = [_leave_begun_key(member).format(leader=leader.id) for leader in staff.grid_leaders(session, member.grid_id)]
-    told = set(session.scalars(select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))))
-    return bool(set(keys) - told)
+    return bool(set(keys) - _told(session, keys))
 
 
 def tell_leaders_leave_begun(session: Session, member_ids: Collection[int], now: datetime) -> None:
@@ -263,11 +262,15 @@ def _tell_leaders_once(session: Session, leaders: Sequence[Staff], notice: Staff
                        key: str) -> None:
     """The notice to each leader once under `key` (its {leader} their id): the same words typed twice tell once."""
     keys = {leader.id: key.format(leader=leader.id) for leader in leaders}
-    told = set(session.scalars(select(OutboxMessage.idempotency_key)
-                               .where(OutboxMessage.idempotency_key.in_(list(keys.values())))))
+    told = _told(session, list(keys.values()))
     for leader in leaders:
         if keys[leader.id] not in told:
             tell(session, leader.openid, notice, now, key=keys[leader.id])
+
+
+def _told(session: Session, keys: list[str]) -> set[str]:
+    """Which of these outbox keys were written already."""
+    return set(session.scalars(select(OutboxMessage.idempotency_key).where(OutboxMessage.idempotency_key.in_(keys))))
 
 
 def _midnight(day: date | None) -> datetime | None:
