@@ -305,6 +305,16 @@ def test_notice_progress_of_another_community_or_grid_reads_as_a_number_that_doe
     assert number in wechat.send(WANG, f"通知进度 {number}")  # the leader of the grid it went to
 
 
+@pytest.mark.parametrize("argument", ["N" * 6000, "' OR 1=1 --", "N2612079999", "N%", ""])
+def test_a_hostile_or_unknown_number_after_cancel_stops_nothing(wechat, seeded, clock, argument):
+    wechat.dialog(WANG, [("通知 本网格 明天上午停水", "群发：5 人"), ("确认 发送", "已排入发送")])
+    reply = wechat.send(OPERATOR, f"撤销通知 {argument}".strip())
+    assert reply in (staff_texts.STAFF_FREE_TEXT, notice_texts.UNKNOWN_NOTICE.format(number=argument),
+                     "请按这个格式发送：撤销通知 编号")
+    with seeded.transaction() as session:
+        assert session.scalars(select(Broadcast.state)).all() != [NoticeState.CANCELLED]
+
+
 def test_a_grid_leader_stops_a_notice_sent_by_mistake_from_the_chat_once_and_in_his_name(wechat, seeded, clock):
     wechat.dialog(WANG, [("通知 本网格 明天上午停水", "群发：5 人"), ("确认 发送", "已排入发送")])
     with seeded.transaction() as session:

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from handlers import staff_texts
 from tests.support.database import appeal
 from tests.support.personas import LI, NEXT_DOOR, OPERATOR, RESIDENT, UNIT_NEIGHBOUR, WANG, ZHANG
 from tests.support.worker import dispatch_filed
@@ -77,6 +78,12 @@ def test_my_tasks_with_a_page_number_shows_that_page_numbered_on(wechat, seeded,
     picked = re.search(r"12\. (G\d{10})", second_page).group(1)
     assert f"接单成功：{picked}" in wechat.send(ZHANG, "接 12")
     assert wechat.send(ZHANG, "我的任务 3") == "“我的任务”只有 2 页。回复“我的任务”从第 1 页看起，之后回复“更多”翻页。"
+
+
+@pytest.mark.parametrize("asked", ["我的任务 99999999999999999999", "我的任务 0", "我的任务 -1", "超期 1000"])
+def test_a_page_number_out_of_bounds_gets_the_command_hint_and_reads_nothing(wechat, seeded, clock, asked):
+    lamps_dispatched(wechat, seeded, clock, 12)
+    assert wechat.send(WANG if asked.startswith("超期") else ZHANG, asked) == staff_texts.STAFF_FREE_TEXT
 
 
 def test_overdue_with_a_page_number_shows_that_page_or_says_how_many_there_are(wechat, seeded, clock):
