@@ -30,6 +30,40 @@ def redis_client(redis_url: str) -> Iterator[redis_lib.Redis]:
     client.close()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--postgres-set", metavar="FILE", default=None,
+                     help="run only the `postgres` tests FILE lists (tests/postgres_tests.txt; run.py's PostgreSQL "
+                          "pass of the whole suite)")
+
+
+# pytest only reads hooks named pytest_*: specname lets this one sit beside the groups' hook of the same kind
+@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")  # after -m has deselected the rest
+def pytest_collection_modifyitems_postgres_set(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --postgres-set, deselect the collected tests that its file does not list (by `path::function`, all
+    their parameters together). A listed test whose file is gone, or that its collected file no longer has, stops
+    the run: a renamed test would otherwise leave the PostgreSQL pass without anyone noticing."""
+    listing = config.getoption("postgres_set")
+    if listing is None:
+        return
+    listed = {line.strip() for line in Path(listing).read_text(encoding="utf-8").splitlines()
+              if line.strip() and not line.lstrip().startswith("#")}
+    rootdir = Path(str(config.rootpath))
+    names = {item: test_name(item) for item in items}
+    files = {name.split("::", 1)[0] for name in names.values()}
+    missing = sorted(test for test in listed if not (rootdir / test.split("::", 1)[0]).is_file()
+                     or (test.split("::", 1)[0] in files and test not in names.values()))
+    if missing:
+        raise pytest.UsageError(f"{listing} lists tests that do not exist (run tests/choose_postgres.py): "
+                                + ", ".join(missing[:10]))
+    config.hook.pytest_deselected(items=[item for item in items if names[item] not in listed])
+    items[:] = [item for item in items if names[item] in listed]
+
+
+def test_name(item: pytest.Item) -> str:
+    """`tests/x.py::test_name`: the node id without its parameters and the xdist group appended to it."""
+    return item.nodeid.split("[", 1)[0].split("@", 1)[0]
+
+
 DEMO_FIXTURES = {"start_demo", "shared_demo", "site"}  # tests/e2e/test_cli.py and conftest.py, tests/browser
 
 
