@@ -37,7 +37,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 # pytest only reads hooks named pytest_*: specname lets this one sit beside the groups' hook of the same kind
-@pytest.hookimpl(trylast=True, specname="pytest_collection_modifyitems")  # after -m has deselected the rest
+# Before -k and -m deselect: a listed test that they leave out is still there, not missing.
+@pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
 def pytest_collection_modifyitems_postgres_set(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With --postgres-set, deselect the collected tests that its file does not list (by `path::function`, all
     their parameters together). A listed test whose file is gone, or that its collected file no longer has, stops
@@ -96,7 +97,9 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if worker is None:
         yield
         return
-    shared = Path(item.config.option.basetemp).parent  # xdist gives each worker <the run's basetemp>/popen-gwN
+    # run.py's two passes at once share one lock; otherwise the run's own: xdist gives each worker
+    # <the run's basetemp>/popen-gwN
+    shared = Path(os.environ.get("GRIDBOT_TEST_QUIET_DIR") or Path(item.config.option.basetemp).parent)
     quiet = item.get_closest_marker("quiet") is not None
     with open(shared / "quiet.gate", "a") as gate, open(shared / "quiet.lock", "a") as lock:
         # A turnstile: a quiet test holds the gate while it waits for the running tests and runs, so that the
