@@ -18,7 +18,6 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 from types import FrameType, ModuleType
@@ -33,7 +32,6 @@ POSTGRES_SET = Path("tests") / "postgres_tests.txt"  # the PostgreSQL pass of th
 BENCH = ROOT / "bench" / "webhook_load.py"
 SCREENSHOTS = "tests.browser.screenshots"  # a module: it shares the browser tests' setup
 DATABASE_URL_ENV = "GRIDBOT_TEST_DATABASE_URL"
-QUIET_DIR_ENV = "GRIDBOT_TEST_QUIET_DIR"  # where the `quiet` tests' lock is, when two passes run at once
 
 MAX_WORKERS = 4  # pytest-xdist workers: the throwaway PostgreSQL allows 100 connections, and timing tests need air
 # pytest options whose value may follow as the next argument (then it is no test path)
@@ -251,50 +249,8 @@ def postgres_pass(pg: ModuleType, bindir: Path, args: list[str], every_test: boo
         return 1
 
 
-def both_passes_at_once(pg: ModuleType, bindir: Path, args: list[str], sqlite_env: dict[str, str]) -> int:
-    """The whole suite: the chosen PostgreSQL tests on one pytest-xdist worker beside the SQLite pass's workers;
-    the PostgreSQL pass's output printed after the SQLite pass's. Return the first failing code, else 0.
-
-    The SQLite pass leaves about a sixth of the two cores idle (a test waiting for a process it started, or for
-    the machine to itself, below), which the PostgreSQL pass's one worker fills. The `quiet` tests of both passes share one lock (GRIDBOT_TEST_QUIET_DIR, tests/conftest.py), so
-    that a test that measures time still has the machine to itself."""
-    try:
-        version = pg.server_version(bindir)
-    except pg.ClusterError as exc:
-        fail(f"cannot run {bindir / 'postgres'}: {exc}")
-    with tempfile.TemporaryDirectory(prefix="gridbot-tests-") as shared:
-        env = {**sqlite_env, QUIET_DIR_ENV: shared}
-        try:
-            with pg.throwaway_cluster() as url, open(Path(shared) / "postgres.log", "w+") as log:
-                second = subprocess.Popen(
-                    [str(venv_bin("python")), "-m", "pytest", "-n", "1", "--dist", "loadgroup",
-                     f"--basetemp={Path(shared) / 'postgres'}", "-m", "postgres", f"--postgres-set={POSTGRES_SET}",
-                     *args], cwd=ROOT, env={**env, DATABASE_URL_ENV: url}, stdout=log, stderr=subprocess.STDOUT)
-                try:
-                    say(f"== tests on SQLite (the PostgreSQL {version} tests run beside them) ==")
-                    first = run_pytest(args, env)
-                    if first in (PYTEST_INTERRUPTED, PYTEST_USAGE_ERROR):
-                        return first
-                    second_code = second.wait()
-                finally:
-                    if second.poll() is None:
-                        second.terminate()
-                        second.wait(timeout=15)
-                log.seek(0)
-                say(f"== tests on PostgreSQL {version} ==")
-                shutil.copyfileobj(log, sys.stdout)
-                sys.stdout.flush()
-        except pg.ClusterError as exc:
-            print(f"run.py: the throwaway PostgreSQL cluster failed: {exc}", file=sys.stderr, flush=True)
-            return 1
-    if second_code == PYTEST_NO_TESTS:
-        say("run.py: pytest collected no PostgreSQL tests (exit code 5), which counts as a failure")
-    return first or second_code
-
-
 def cmd_test(args: list[str]) -> int:
-    """Run pytest on SQLite, then the ``postgres`` tests on a throwaway PostgreSQL cluster (for the whole suite,
-    the chosen ones at the same time as the SQLite pass)."""
+    """Run pytest on SQLite, then the ``postgres`` tests on a throwaway PostgreSQL cluster."""
     sqlite_only = bool(args) and args[0] == "--sqlite-only"
     postgres_all = bool(args) and args[0] == "--postgres-all"
     if sqlite_only or postgres_all:
@@ -308,11 +264,8 @@ def cmd_test(args: list[str]) -> int:
         )
     signal.signal(signal.SIGTERM, raise_on_sigterm)
 
-    sqlite_env = {k: v for k, v in os.environ.items() if k != DATABASE_URL_ENV}
-    if pg is not None and bindir is not None and not postgres_all and not names_tests(args) \
-            and parallel_args(args):
-        return both_passes_at_once(pg, bindir, args, sqlite_env)
     say("== tests on SQLite ==")
+    sqlite_env = {k: v for k, v in os.environ.items() if k != DATABASE_URL_ENV}
     first = run_pytest(args, sqlite_env)
     if pg is None:
         return first

@@ -97,9 +97,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if worker is None:
         yield
         return
-    # run.py's two passes at once share one lock; otherwise the run's own: xdist gives each worker
-    # <the run's basetemp>/popen-gwN
-    shared = Path(os.environ.get("GRIDBOT_TEST_QUIET_DIR") or Path(item.config.option.basetemp).parent)
+    shared = Path(item.config.option.basetemp).parent  # xdist gives each worker <the run's basetemp>/popen-gwN
     quiet = item.get_closest_marker("quiet") is not None
     with open(shared / "quiet.gate", "a") as gate, open(shared / "quiet.lock", "a") as lock:
         # A turnstile: a quiet test holds the gate while it waits for the running tests and runs, so that the
