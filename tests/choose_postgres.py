@@ -3,14 +3,14 @@
     .venv/bin/python tests/choose_postgres.py [--workers N]
 
 Every test marked `postgres` can run on PostgreSQL, and `python3 run.py test --postgres-all` runs them all there
-(3,400, some eight minutes on two cores). The whole suite's PostgreSQL pass runs a chosen quarter of them, to keep
+(3,400, some nine minutes on two cores). The whole suite's PostgreSQL pass runs a chosen quarter of them, to keep
 CI within fifteen minutes. The choice is made by coverage, not by hand. First, every test that races two
 transactions (threads, a second process, tests/support/races.py), since SQLite and PostgreSQL lock differently.
 Then, cheapest first, tests until every line of SQL-bearing code that the full pass reaches is reached again:
 storage/, and the modules of bot/ that import SQLAlchemy.
 
 This script runs the full PostgreSQL pass once, with coverage (`coverage`, `pytest-cov`), on a throwaway cluster
-(about twelve minutes), and writes the list. Run it after adding tests of storage's behaviour, or when
+(about sixteen minutes), and writes the list. Run it after adding tests of storage's behaviour, or when
 `run.py test --postgres-all` finds what the chosen pass missed.
 """
 
