@@ -63,7 +63,7 @@ def full_pass(workdir: Path, workers: int) -> tuple[Path, Path]:
 
 def test_of(nodeid: str) -> str:
     """`tests/x.py::test_name` for a node id or coverage context: its parameters, the xdist group that
-    tests/conftest.py appends (`@demo`) and the phase (`|run`) dropped, as tests/conftest.py's test_name does."""
+    tests/conftest.py appends (`@demo`) and the phase (`|run`) dropped, as tests/conftest.py's listed_name does."""
     return nodeid.split("|", 1)[0].split("[", 1)[0].split("@", 1)[0]
 
 

@@ -36,8 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                           "pass of the whole suite)")
 
 
-# pytest only reads hooks named pytest_*: specname lets this one sit beside the groups' hook of the same kind
-# Before -k and -m deselect: a listed test that they leave out is still there, not missing.
+# tryfirst: before -k and -m deselect, so that a listed test they leave out is not taken for missing. specname:
+# pytest reads only hooks named pytest_*, and the groups' hook below has this hook's own name.
 @pytest.hookimpl(tryfirst=True, specname="pytest_collection_modifyitems")
 def pytest_collection_modifyitems_postgres_set(config: pytest.Config, items: list[pytest.Item]) -> None:
     """With --postgres-set, deselect the collected tests that its file does not list (by `path::function`, all
@@ -49,10 +49,11 @@ def pytest_collection_modifyitems_postgres_set(config: pytest.Config, items: lis
     listed = {line.strip() for line in Path(listing).read_text(encoding="utf-8").splitlines()
               if line.strip() and not line.lstrip().startswith("#")}
     rootdir = Path(str(config.rootpath))
-    names = {item: test_name(item) for item in items}
-    files = {name.split("::", 1)[0] for name in names.values()}
+    names = {item: listed_name(item) for item in items}
+    collected = set(names.values())
+    files = {name.split("::", 1)[0] for name in collected}
     missing = sorted(test for test in listed if not (rootdir / test.split("::", 1)[0]).is_file()
-                     or (test.split("::", 1)[0] in files and test not in names.values()))
+                     or (test.split("::", 1)[0] in files and test not in collected))
     if missing:
         raise pytest.UsageError(f"{listing} lists tests that do not exist (run tests/choose_postgres.py): "
                                 + ", ".join(missing[:10]))
@@ -60,7 +61,7 @@ def pytest_collection_modifyitems_postgres_set(config: pytest.Config, items: lis
     items[:] = [item for item in items if names[item] in listed]
 
 
-def test_name(item: pytest.Item) -> str:
+def listed_name(item: pytest.Item) -> str:
     """`tests/x.py::test_name`: the node id without its parameters and the xdist group appended to it."""
     return item.nodeid.split("[", 1)[0].split("@", 1)[0]
 
