@@ -12,25 +12,25 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar
 from urllib.parse import urlsplit
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from bot import sentinel_url
 from bot.clock import Clock, now_utc
 from bot.media_links import DEFAULT_DAYS as DEFAULT_LINK_DAYS
 from bot.media_links import DEFAULT_PUBLIC_URL, MediaLinks
-from handlers.conversation import IntakeLimits
-from handlers.notifications import NAMES as NOTIFICATION_NAMES
-from handlers.notifications import for_resident
-from nlp import SHIPPED_MODEL
-from storage import media_files, outbox, points_rules, quiet_hours, workdays
-from storage.db import LONG_LOCK_WAIT_MS, POSTGRES_DRIVER, Database
-from storage.notice_planning import ACCOUNT_TYPES, SERVICE, SUBSCRIPTION, Limits
+from nlp.taxonomy import SHIPPED_MODEL
+from storage import points_rules, quiet_hours, workdays
+from storage.account_types import ACCOUNT_TYPES, SERVICE, SUBSCRIPTION
 from storage.quiet_hours import QuietHours
-from storage.rates import DEFAULT_WEIGHTS, Weights
+from storage.rate_weights import DEFAULT_WEIGHTS, Weights
+
+# Every process reads its settings first, `gridbot simulate` and `gridbot --help` too: what only some of them use
+# (the database, the conversation's types) is imported where it is used, so that reading settings stays quick.
+if TYPE_CHECKING:
+    from handlers.conversation import IntakeLimits
+    from storage.db import Database
+    from storage.notice_planning import Limits
 
 DEMO_TOKEN = "gridbot-demo"
 DEMO_APPID = "wxgridbotdemo0001"
@@ -405,6 +405,8 @@ class Settings:
         generic default; None when neither is configured."""
         if notice in self.template_ids:
             return TemplateChoice(self.template_ids[notice], generic=False)
+        from handlers.notifications import for_resident
+
         if self.resident_template_id and for_resident(notice):
             return TemplateChoice(self.resident_template_id, generic=True)
         return None
@@ -412,8 +414,10 @@ class Settings:
     def warnings(self) -> list[str]:
         """Configuration that works but loses something, one English sentence each (logged at start-up, shown
         by /healthz?detail=1): never a secret, never personal data."""
+        from handlers.notifications import NAMES, for_resident
+
         found = []
-        untemplated = sorted(name for name in NOTIFICATION_NAMES if for_resident(name) and not self.template_for(name))
+        untemplated = sorted(name for name in NAMES if for_resident(name) and not self.template_for(name))
         if untemplated:
             found.append(
                 f"{len(untemplated)} resident notice(s) have no template id ({', '.join(untemplated)}): once a "
@@ -431,13 +435,19 @@ class Settings:
 
     def intake_limits(self) -> IntakeLimits:
         """What the conversation enforces on new appeals and 上报."""
+        from handlers.conversation import IntakeLimits
+
         return IntakeLimits(self.appeals_per_hour, self.appeals_per_day, self.reports_per_hour)
 
-    def open_database(self, lock_wait_ms: int = LONG_LOCK_WAIT_MS) -> Database:
+    def open_database(self, lock_wait_ms: int | None = None) -> Database:
         """The process's database, with what storage reads from its sessions (the digest threshold, the photo
         links' signer); the web process passes its short `request_db_wait_ms`, the worker and the CLI keep the
-        long wait."""
-        return Database(self.database_url, self.sqlite_synchronous, lock_wait_ms,
+        long wait (None)."""
+        from storage import media_files, outbox
+        from storage.db import LONG_LOCK_WAIT_MS, Database
+
+        return Database(self.database_url, self.sqlite_synchronous,
+                        LONG_LOCK_WAIT_MS if lock_wait_ms is None else lock_wait_ms,
                         {**outbox.session_info(self.digest_after), **media_files.session_info(self.media_links()),
                          **quiet_hours.session_info(self.quiet_hours)})
 
@@ -467,6 +477,8 @@ def _intake_limits(env: Mapping[str, str]) -> dict[str, int]:
 
 
 def _limits(values: Mapping[str, Any]) -> Limits:
+    from storage.notice_planning import Limits
+
     return Limits(values["account_type"], values["notice_template_id"], values["mass_send_daily_quota"],
                   values["template_daily_quota"], values["custom_daily_quota"])
 
@@ -552,6 +564,11 @@ def _required(env: Mapping[str, str], name: str) -> str:
 
 def _database_url(value: str) -> str:
     """The URL SQLAlchemy gets: PostgreSQL through psycopg (3), SQLite through the standard library."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from storage.db import POSTGRES_DRIVER
+
     for scheme in _POSTGRES_SCHEMES:
         if value.startswith(scheme):
             value = f"{POSTGRES_DRIVER}://{value.removeprefix(scheme)}"
@@ -863,9 +880,11 @@ def _template_ids(env: Mapping[str, str], name: str) -> Mapping[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
         raise _bad(name, "template_ids",
                    f'{name} must be a JSON object of template ids, e.g. {{"resident_resolved": "<id>"}}')
-    unknown = sorted(set(value) - NOTIFICATION_NAMES)
+    from handlers.notifications import NAMES
+
+    unknown = sorted(set(value) - NAMES)
     if unknown:
-        known = ", ".join(sorted(NOTIFICATION_NAMES))
+        known = ", ".join(sorted(NAMES))
         raise _bad(name, "unknown_templates", f"{name} names unknown templates: {', '.join(unknown)} (known: {known})",
                    value=", ".join(unknown), expected=known)
     return MappingProxyType({key: template_id.strip() for key, template_id in value.items()})

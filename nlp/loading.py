@@ -9,9 +9,8 @@ from typing import Iterable, Protocol
 from nlp.classifier import Classification, KeywordClassifier
 from nlp.combined import CombinedClassifier
 from nlp.model import LinearModel
-from nlp.taxonomy import DATA_DIR, Taxonomy, load_taxonomy
+from nlp.taxonomy import SHIPPED_MODEL, Taxonomy, load_taxonomy
 
-SHIPPED_MODEL = DATA_DIR / "model"
 log = logging.getLogger(__name__)
 
 

@@ -21,10 +21,9 @@ from nlp import public
 from nlp.classifier import KeywordClassifier
 from nlp.combined import CombinedClassifier
 from nlp.dataset import Example
-from nlp.loading import SHIPPED_MODEL
 from nlp.metrics import evaluate
 from nlp.retraining import shipped_corpus
-from nlp.taxonomy import UNCLASSIFIED, load_taxonomy
+from nlp.taxonomy import SHIPPED_MODEL, UNCLASSIFIED, load_taxonomy
 from nlp.training import AVERAGED, NBSVM, Recipe, train
 
 REPOSITORY = Path(__file__).resolve().parent.parent

@@ -22,6 +22,7 @@ DEFAULT_RESPONSE_HOURS = 4
 DEFAULT_RESOLVE_HOURS = 72
 GRID_ROUTE = "grid"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+SHIPPED_MODEL = DATA_DIR / "model"  # the model trained on the shipped corpus (nlp/loading.py loads it)
 DEPARTMENT_PREFIX = "department:"
 
 _TOP_LEVEL_KEYS = frozenset(

@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage import notice_scope
+from storage.account_types import SERVICE, SUBSCRIPTION
 from storage.errors import DomainError, NotAllowed
 from storage.models import (
     Broadcast,
@@ -55,8 +56,6 @@ from storage.staff import UnclearPlace
 from storage.tickets import LOCAL_ZONE, next_notice_number
 from storage.windows import SLOTS, WINDOW
 
-SERVICE, SUBSCRIPTION = "service", "subscription"
-ACCOUNT_TYPES = (SERVICE, SUBSCRIPTION)
 KINDS = ("停水", "停电", "停气", "防汛", "其他")
 MASS_MAX, MASS_MIN = 10_000, 2
 MONTHLY_MASS = 4

@@ -14,11 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from storage.models import ReplyWindow
-from storage.windows import SLOTS, WINDOW
 from storage.workdays import LOCAL_ZONE
 
 QUIET_HOURS_KEY = "quiet_hours"
@@ -67,17 +62,3 @@ def parse(text: str) -> QuietHours:
 def session_info(quiet: QuietHours | None) -> dict[str, Any]:
     """What a Database puts into each session's info (None: GRIDBOT_QUIET_HOURS=off)."""
     return {QUIET_HOURS_KEY: quiet}
-
-
-def resident_due(session: Session, openid: str, now: datetime) -> datetime:
-    """When a notice about an ordinary appeal, decided `now`, may go to the resident `openid`: now, or the end of
-    the quiet hours, unless their reply window closes before then."""
-    quiet = session.info.get(QUIET_HOURS_KEY, DEFAULT)
-    ends = quiet.ends_after(now) if quiet is not None else None
-    if ends is None:
-        return now
-    window = session.execute(select(ReplyWindow.opened_at, ReplyWindow.sent_count)
-                             .where(ReplyWindow.openid == openid)).first()
-    if window is not None and window.sent_count < SLOTS and now < window.opened_at + WINDOW <= ends:
-        return now  # held till morning, it would miss the window that is still open tonight
-    return ends

@@ -48,23 +48,11 @@ from storage import org
 from storage.models import GRID_TEAM, Community, Grid, Staff, Street
 from storage.queries import EVERYWHERE, Scope
 from storage.rate_counts import Counts, Unit, counts_by
+from storage.rate_weights import DEFAULT_WEIGHTS, Weights
 
-__all__ = ["Counts", "Unit", "counts_by"]
+__all__ = ["DEFAULT_WEIGHTS", "Counts", "Unit", "Weights", "counts_by"]
 
 LOCAL_ZONE = ZoneInfo("Asia/Shanghai")
-
-
-@dataclass(frozen=True)
-class Weights:
-    """How the rates combine: the credit of a 基本满意 (w) and the weights of 综合成绩 (they sum to 1)."""
-
-    basic_credit: float = 0.9
-    response: float = 0.10
-    resolve: float = 0.50
-    satisfaction: float = 0.40
-
-
-DEFAULT_WEIGHTS = Weights()
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import followers, outbox, quiet_hours
-from storage.models import Appeal, Resident, ResidentStatus
+from storage.models import Appeal, ReplyWindow, Resident, ResidentStatus
 from storage.notices import Audience, Notice, ResidentNotice
+from storage.windows import SLOTS, WINDOW
 
 _DEFERRED = "telling.deferred"  # Session.info: the tells `deferred` holds back, in the order they were made
 
@@ -35,7 +36,7 @@ def tell(session: Session, openid: str | None, notice: Notice, now: datetime, *,
         about = f"appeal:{appeal.id}" if appeal is not None else "notice"
         key = f"{about}:{notice.name}:{uuid.uuid4().hex}"
     urgent = appeal is not None and appeal.emergency is not None
-    due = quiet_hours.resident_due(session, openid, now) if notice.audience is Audience.RESIDENT and not urgent \
+    due = _resident_due(session, openid, now) if notice.audience is Audience.RESIDENT and not urgent \
         else None
     told = outbox.Outgoing(key, openid, notice, now, appeal.id if appeal is not None else None, routine,
                            due if due != now else None)
@@ -44,6 +45,20 @@ def tell(session: Session, openid: str | None, notice: Notice, now: datetime, *,
         outbox.add_all(session, [told])
     else:
         held_back.append(told)
+
+
+def _resident_due(session: Session, openid: str, now: datetime) -> datetime:
+    """When a notice about an ordinary appeal, decided `now`, may go to the resident `openid`: now, or the end of
+    the quiet hours, unless their reply window closes before then."""
+    quiet = session.info.get(quiet_hours.QUIET_HOURS_KEY, quiet_hours.DEFAULT)
+    ends = quiet.ends_after(now) if quiet is not None else None
+    if ends is None:
+        return now
+    window = session.execute(select(ReplyWindow.opened_at, ReplyWindow.sent_count)
+                             .where(ReplyWindow.openid == openid)).first()
+    if window is not None and window.sent_count < SLOTS and now < window.opened_at + WINDOW <= ends:
+        return now  # held till morning, it would miss the window that is still open tonight
+    return ends
 
 
 @contextmanager

@@ -369,7 +369,7 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
     try:
         write_report(made, file, scope_path.strip() if scope_path else None)
     except OSError as error:
-        from handlers.operator_texts import os_reason
+        from handlers.os_reasons import os_reason
 
         fail(texts.CANNOT_WRITE.format(file=file, reason=os_reason(error)))
     total = made.total

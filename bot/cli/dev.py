@@ -16,7 +16,7 @@ from bot.cli.support import PORT, configured, fail, read_settings
 from bot.demo import DEFAULT_PORT, DEFAULT_WEBHOOK
 from bot.ports import bind_error
 from bot.settings import Settings
-from handlers.operator_texts import os_reason
+from handlers.os_reasons import os_reason
 
 log = logging.getLogger(__name__)
 SIMULATE_TIMEOUT_S = 10  # twice WeChat's wait: a webhook slower than that is stuck, not slow
@@ -127,7 +127,7 @@ def demo(host: str, port: int, api_port: int | None) -> None:
         raise click.BadParameter(texts.API_PORT_IS_PORT.format(port=port), param_hint="'--api-port'")
     forget_sourced(os.environ)  # a terminal that sourced a demo's operator.env starts as a fresh one would
     settings = read_settings(demo=True)
-    preflight.require(settings, preflight.understanding)
+    preflight.require(settings, preflight.classifier)
     try:
         sys.exit(run_demo(settings, host, port, api_port))
     except DemoError as error:

@@ -98,12 +98,16 @@ class ChineseContext(click.Context):
     formatter_class = ChineseFormatter
 
 
-def commands_under(command: click.Command, path: str = "") -> Iterator[tuple[str, click.Command]]:
-    """(path, command) for `command` and every command below it; the path as help_texts keys it."""
+def commands_under(command: click.Command, path: str = "", load: bool = True) -> Iterator[tuple[str, click.Command]]:
+    """(path, command) for `command` and every command below it; the path as help_texts keys it. `load`: also the
+    commands of a lazy group not imported yet (importing them); else only those it holds already."""
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            yield from commands_under(sub, f"{path} {name}".strip())
+        context = click.Context(command)
+        for name in command.list_commands(context) if load else list(command.commands):
+            sub = command.get_command(context, name) if load else command.commands[name]
+            if sub is not None:
+                yield from commands_under(sub, f"{path} {name}".strip(), load)
 
 
 def parameter_key(path: str, parameter: click.Parameter) -> str:
@@ -115,9 +119,16 @@ def parameter_key(path: str, parameter: click.Parameter) -> str:
     return f"{path} {name}".strip()
 
 
-def put_chinese_help(root: click.Command) -> None:
-    """Give every command under `root` its Chinese help, and each of its options and arguments theirs."""
-    for path, command in commands_under(root):
+def short_help(path: str) -> str | None:
+    """The line a group's help lists for the command at `path`: the first sentence of its help text, if it has one."""
+    said = texts.COMMANDS.get(path)
+    return None if said is None else said.split("。")[0]
+
+
+def put_chinese_help(root: click.Command, root_path: str = "") -> None:
+    """Give `root` (at `root_path`) and every command it holds its Chinese help, and each of their options and
+    arguments theirs. A lazy group's commands get theirs as they are imported."""
+    for path, command in commands_under(root, root_path, load=False):
         command.context_class = ChineseContext
         command.options_metavar = _in_chinese(command.options_metavar)
         if isinstance(command, click.Group):
@@ -125,7 +136,7 @@ def put_chinese_help(root: click.Command) -> None:
         said = texts.COMMANDS.get(path)
         if said is not None:
             command.help = said
-            command.short_help = said.split("。")[0]
+            command.short_help = short_help(path)
         for parameter in command.params:
             described = texts.PARAMETERS.get(parameter_key(path, parameter))
             if described is not None:

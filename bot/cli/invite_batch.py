@@ -140,7 +140,7 @@ def _write(out: Path, made: list[Made], hours: int, expires_at: datetime, now: d
     except FileExistsError:
         fail(texts.INVITE_OUT_EXISTS.format(path=out))
     except OSError as error:
-        from handlers.operator_texts import os_reason
+        from handlers.os_reasons import os_reason
 
         fail(texts.INVITE_OUT_FAILED.format(path=out, reason=os_reason(error)))
     with os.fdopen(descriptor, "w", encoding="utf-8-sig", newline="") as handle:

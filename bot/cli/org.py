@@ -1,15 +1,16 @@
-"""The organisation's commands: import org, org list/export/rename/move-building (codes: org_codes.py), grid list and
-mode, binding require."""
+"""The organisation's commands: import org, org list/export/rename/move-building (codes: org_codes.py; branch and
+posts: org_chain.py), grid list and mode, binding require."""
 
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli import org_chain, org_codes
+from bot.cli.org_session import org_session
 from bot.cli.staff import invite_refusal
 from bot.cli.support import (
     echo_csv,
@@ -165,7 +166,7 @@ def org_export(file: Path, scope_path: str | None) -> None:
     try:
         write_org_rows(file, rows)
     except OSError as error:
-        from handlers.operator_texts import os_reason
+        from handlers.os_reasons import os_reason
 
         fail(org_texts.EXPORT_UNWRITABLE.format(path=file, reason=os_reason(error)))
     buildings = len({(row.street, row.community, row.grid, row.compound, row.building) for row in rows})
@@ -250,23 +251,6 @@ def _planned(session: Session, building: Building, grid: Grid) -> MovePlan:
         fail(org_texts.MOVE_ALREADY_THERE.format(building=building.name, grid=str(error)))
     except org_moves.NameTaken as error:
         fail(org_texts.MOVE_NAME_TAKEN.format(building=str(error), grid=staff.place_label(session, grid.id, None)))
-
-
-@contextmanager
-def org_session() -> Iterator[Session]:
-    """One transaction; an unclear place or a database failure ends the command with one line."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.cli import org_texts
-    from storage.staff import UnclearPlace
-
-    try:
-        with operator_transaction() as session:
-            yield session
-    except UnclearPlace as error:
-        fail(invite_refusal(error))  # the same "which grid / community?" answer as `invite`
-    except SQLAlchemyError as error:
-        fail_database(org_texts.DATABASE_FAILED, error)
 
 
 @click.group()
@@ -361,5 +345,8 @@ def binding_require(community_name: str, switch: str) -> None:
         fail_database(texts.BINDING_DATABASE_FAILED, error)
     click.echo(texts.binding_required(name, wanted, changed))
 
+
+for subcommand in (org_codes.org_codes, *org_chain.COMMANDS):
+    org_group.add_command(subcommand)
 
 COMMANDS = (import_group, org_group, grid, binding)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli import org_texts as texts
-from bot.cli.org import org_session
+from bot.cli.org_session import org_session
 from bot.cli.support import fail
 from bot.clock import Clock, now_utc
 
@@ -61,7 +61,7 @@ def org_posts(scope_path: str | None, as_json: bool, csv_file: Path | None) -> N
                 writer.writerow(texts.POSTS_CSV_HEADER)
                 writer.writerows(csv_row(texts.post_row(post)) for post in found)
         except OSError as error:
-            from handlers.operator_texts import os_reason
+            from handlers.os_reasons import os_reason
 
             fail(texts.EXPORT_UNWRITABLE.format(path=csv_file, reason=os_reason(error)))
         click.echo(texts.POSTS_EXPORTED.format(n=len(found), path=csv_file))

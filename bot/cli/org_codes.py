@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.org import org_session
+from bot.cli.org_session import org_session
 from bot.cli.support import fail, read_settings
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def _write_posters(found: list[BuildingCode], out_dir: Path, as_json: bool) -> l
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        from handlers.operator_texts import os_reason
+        from handlers.os_reasons import os_reason
 
         fail(org_texts.CODES_OUT_UNWRITABLE.format(directory=out_dir, reason=os_reason(error)))
     settings = read_settings()
@@ -78,7 +78,7 @@ def _write_posters(found: list[BuildingCode], out_dir: Path, as_json: bool) -> l
         try:
             write_poster(out_dir / poster_name(code.building_id, code.label), code.qr_url or "", code.label)
         except OSError as error:
-            from handlers.operator_texts import os_reason
+            from handlers.os_reasons import os_reason
 
             fail(org_texts.CODES_OUT_UNWRITABLE.format(directory=out_dir, reason=os_reason(error)))
         written.append(code)

@@ -57,7 +57,7 @@ def report(clock: Clock | None, month_text: str, scope_path: str | None, file: P
     try:
         write_points_report(made, file)
     except OSError as error:
-        from handlers.operator_texts import os_reason
+        from handlers.os_reasons import os_reason
 
         fail(texts.CANNOT_WRITE.format(file=file, reason=os_reason(error)))
     click.echo(texts.REPORT_WRITTEN.format(file=file, month=month, n=len(made.people), net=made.total.net))

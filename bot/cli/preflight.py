@@ -26,7 +26,7 @@ from bot.settings import (
     SettingsError,
     points_rules_problem,
 )
-from handlers.operator_texts import os_reason
+from handlers.os_reasons import os_reason
 
 log = logging.getLogger(__name__)
 CONFIGURATION = 2
@@ -146,7 +146,7 @@ def _saved_taxonomy(configured: Settings) -> str | None:
         database.dispose()
 
 
-def understanding(configured: Settings) -> list[Failure]:
+def understanding(configured: Settings, preload: bool = True) -> list[Failure]:
     """The taxonomy, the classifier and the user dictionaries load (the webhook classifies every appeal)."""
     from bot.web.runtime import UnderstandingError, understanding_for
 
@@ -154,10 +154,16 @@ def understanding(configured: Settings) -> list[Failure]:
     if unreadable:
         return unreadable
     try:
-        understanding_for(configured, _saved_taxonomy(configured))
+        understanding_for(configured, _saved_taxonomy(configured), preload)
     except UnderstandingError as error:
         return [Failure(texts.classifier_unusable(str(error)), f"classifier: {error}", CONFIGURATION)]
     return []
+
+
+def classifier(configured: Settings) -> list[Failure]:
+    """`understanding` without building jieba's dictionary, which is shipped and always loads: for the demo's
+    supervisor, which classifies nothing itself (its webhook loads and checks everything again as it starts)."""
+    return understanding(configured, preload=False)
 
 
 def taxonomy(configured: Settings) -> list[Failure]:

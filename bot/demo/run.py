@@ -29,7 +29,7 @@ from bot.demo.sourced import OPERATOR_ENV_FILE
 from bot.ports import bind_error
 from bot.redisconn import answers, ensure_embedded_redis, stop_embedded_redis
 from bot.settings import COMPAT, DEMO_TOKEN, PLAIN, SAFE, Settings
-from handlers.operator_texts import os_reason
+from handlers.os_reasons import os_reason
 from nlp import load_taxonomy
 from storage import private_files
 from storage.db import Database, upgrade

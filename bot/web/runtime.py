@@ -44,8 +44,9 @@ class UnderstandingError(RuntimeError):
     """The configured taxonomy, model or dictionaries can't be used; the message says which and why."""
 
 
-def understanding_for(settings: Settings, saved: str | None = None) -> Understanding:
-    """The configured taxonomy and classifier, jieba's dictionaries loaded: once per process and configuration.
+def understanding_for(settings: Settings, saved: str | None = None, preload: bool = True) -> Understanding:
+    """The configured taxonomy and classifier, jieba's dictionaries loaded (`preload`; else on first use): once per
+    process and configuration.
 
     `saved`: the TOML of the newest taxonomy saved from the console (handlers.taxonomy_cache.saved_text), which
     overrides the file: a model retrained since knows its categories, which the file may lack. One that cannot
@@ -53,16 +54,16 @@ def understanding_for(settings: Settings, saved: str | None = None) -> Understan
     """
     if saved is not None:
         try:
-            return _understanding(settings.taxonomy_path, settings.nlp_model, settings.userdicts, saved)
+            return _understanding(settings.taxonomy_path, settings.nlp_model, settings.userdicts, saved, preload)
         except UnderstandingError as error:
             log.error("the taxonomy saved from the console cannot be used (%s); starting with the taxonomy file",
                       error)
-    return _understanding(settings.taxonomy_path, settings.nlp_model, settings.userdicts, None)
+    return _understanding(settings.taxonomy_path, settings.nlp_model, settings.userdicts, None, preload)
 
 
 @functools.cache
 def _understanding(taxonomy_path: Path | None, model: Path | None, userdicts: tuple[Path, ...],
-                   saved: str | None) -> Understanding:
+                   saved: str | None, preload: bool) -> Understanding:
     try:
         if saved is None:
             taxonomy, classifier = load(taxonomy_path, model, userdicts)
@@ -71,6 +72,8 @@ def _understanding(taxonomy_path: Path | None, model: Path | None, userdicts: tu
             classifier = build_classifier(taxonomy, model, userdicts)
     except (ModelError, TaxonomyError) as error:
         raise UnderstandingError(str(error)) from error
+    if not preload:
+        return Understanding(classifier=classifier, taxonomy=taxonomy)
     classifier.preload()
     # jieba's and the model's dictionaries are millions of objects that live as long as the process: move them
     # out of the cyclic garbage collector's sight, or every full collection walks them all (and, after a fork,

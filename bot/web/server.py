@@ -16,10 +16,6 @@ from gunicorn.glogging import Logger as GunicornLogger
 from bot.privacy import PrivateFormatter
 from bot.redisconn import redis_url
 from bot.settings import Settings
-from bot.web.app import create_app
-from bot.web.runtime import Runtime
-from bot.web.webhook_metrics import enable_multiprocess
-from storage.db import is_sqlite_url
 
 log = logging.getLogger(__name__)
 # Threads per worker process. A thread is held by one request at a time; a client trickling its body holds
@@ -66,6 +62,8 @@ class PrivateGunicornLogger(GunicornLogger):  # type: ignore[misc]
 
 def default_workers(settings: Settings) -> int:
     """Web processes for a `gridbot serve` not told how many: fewer on SQLite (see SQLITE_WEB_PROCESSES)."""
+    from storage.db import is_sqlite_url
+
     return SQLITE_WEB_PROCESSES if is_sqlite_url(settings.database_url) else WEB_PROCESSES
 
 
@@ -78,6 +76,11 @@ def metrics_directory(settings: Settings) -> Path:
 
 def run_gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
     """Serve the webhook; jieba and the taxonomy load once, before the workers fork."""
+    # Imported here: `gridbot fake-wechat` serves through this module too, and needs none of the app.
+    from bot.web.app import create_app
+    from bot.web.runtime import Runtime
+    from bot.web.webhook_metrics import enable_multiprocess
+
     # Each worker counts its webhook metrics into a file of this run's own directory (see bot.web.webhook_metrics);
     # the runtime makes the metrics, so this comes first. A directory per run: two servers on a host never mix.
     metrics_dir = metrics_directory(settings)

@@ -20,8 +20,8 @@ from bot.wechat.api import DAILY_QUOTA, WeChatAPIError
 from bot.worker.runtime import WorkerRuntime
 from handlers import notice_texts
 from storage import notice_sending, windows
+from storage.account_types import SERVICE
 from storage.models import NoticeChannel
-from storage.notice_planning import SERVICE
 from storage.notice_sending import Work
 
 log = logging.getLogger(__name__)

@@ -280,20 +280,6 @@ def test_the_demo_files_appeals_from_simulate_notifies_the_grid_and_stops_cleanl
     assert_nothing_left(demo, children, redis_pid)
 
 
-def test_ctrl_c_in_a_terminal_stops_the_whole_demo_with_exit_code_0(start_demo) -> None:  # type: ignore[no-untyped-def]
-    # A terminal's Ctrl-C reaches every process of the foreground group at once, not only the demo.
-    demo: Demo = start_demo()
-    demo.wait_for(GUIDE_END, START_TIMEOUT_S)
-    children = descendants(demo.process.pid)
-    redis_pid = int((demo.data_dir / "redis.pid").read_text().strip())
-
-    stop_with_ctrl_c(demo, whole_group=True)
-
-    assert demo.process.returncode == 0, demo.output[-3000:]
-    assert "Traceback" not in demo.output, demo.output[-3000:]
-    assert_nothing_left(demo, children, redis_pid)
-
-
 def test_simulate_with_the_wrong_token_reports_the_403_without_a_traceback(shared_demo: Demo) -> None:
     result = simulate(shared_demo, "--openid", "o1", "电梯坏了", WECHAT_TOKEN="not-the-demo-token")
 
@@ -303,7 +289,7 @@ def test_simulate_with_the_wrong_token_reports_the_403_without_a_traceback(share
 
 
 @pytest.mark.quiet
-def test_the_demo_guide_shows_up_promptly_when_its_output_is_a_pipe(start_demo) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_guide_shows_up_promptly_through_a_pipe_and_ctrl_c_in_a_terminal_stops_it_all_with_0(start_demo) -> None:  # type: ignore[no-untyped-def]
     # `gridbot demo | tee demo.log`, docker without -t, systemd: stdout is a pipe and Python block-buffers it.
     demo: Demo = start_demo(unbuffered=False)
 
@@ -318,6 +304,16 @@ def test_the_demo_guide_shows_up_promptly_when_its_output_is_a_pipe(start_demo) 
         raise AssertionError(f"the demo's webhook did not come up:\n{demo.output[-3000:]}")
 
     demo.wait_for(GUIDE_END, 5)  # the guide is printed right after the webhook answers
+
+    # A terminal's Ctrl-C reaches every process of the foreground group at once, not only the demo.
+    children = descendants(demo.process.pid)
+    redis_pid = int((demo.data_dir / "redis.pid").read_text().strip())
+
+    stop_with_ctrl_c(demo, whole_group=True)
+
+    assert demo.process.returncode == 0, demo.output[-3000:]
+    assert "Traceback" not in demo.output, demo.output[-3000:]
+    assert_nothing_left(demo, children, redis_pid)
 
 
 def test_db_upgrade_creates_the_tables_of_a_fresh_sqlite_database(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 has its text in the one table, Click's own words are Chinese, and lines wrap by the columns Chinese takes."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,39 @@ def test_import_org_help_says_prune_looks_at_the_communities_in_the_file_not_the
 def test_grid_mode_help_says_what_street_sets_as_it_says_what_community_sets():
     page = "".join(help_page("grid mode").split())  # wrapped at 80 columns
     assert "加--community时设置这个社区的所有网格" in page and "加--street时设置这个街道各社区的所有网格" in page
+
+
+# What a command that needs none of it must not load: the database layer, the classifier, spreadsheets, the web app.
+_HEAVY = ("sqlalchemy", "numpy", "jieba", "openpyxl", "flask", "handlers.conversation", "storage.models")
+_LOADED = """
+import sys
+from bot.cli.gridbot import main
+try:
+    main({arguments!r}, prog_name="gridbot")
+except SystemExit:
+    pass
+print(",".join(name for name in {heavy!r} if name in sys.modules))
+print(",".join(sorted(name for name in sys.modules if name.startswith("bot.cli."))))
+"""
+
+
+def loaded_by(*arguments: str) -> tuple[list[str], list[str]]:
+    """The heavy modules and the bot.cli modules a fresh process has loaded after `gridbot <arguments>`."""
+    result = subprocess.run([sys.executable, "-c", _LOADED.format(arguments=list(arguments), heavy=_HEAVY)],
+                            capture_output=True, text=True, timeout=60, cwd=CLI.parents[1])
+    assert result.returncode == 0, result.stderr
+    heavy, cli = result.stdout.splitlines()[-2:]
+    return [name for name in heavy.split(",") if name], cli.split(",")
+
+
+def test_the_command_list_loads_no_command_and_simulate_loads_neither_the_database_nor_the_classifier():
+    heavy, cli = loaded_by("--help")
+    assert heavy == []
+    assert "bot.cli.appeals" not in cli and "bot.cli.dev" not in cli  # the list comes from help_texts
+
+    heavy, cli = loaded_by("simulate", "--help")
+    assert heavy == []
+    assert "bot.cli.dev" in cli and "bot.cli.appeals" not in cli
+
+    heavy, _ = loaded_by("appeals", "--help")
+    assert "openpyxl" not in heavy and "flask" not in heavy  # only what `appeals` needs
