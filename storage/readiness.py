@@ -14,7 +14,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from storage.db import SHORT_CONNECT_TIMEOUT_S, DatabaseUnavailable, alembic_config, first_line, is_sqlite_url
+from storage.db import (
+    SHORT_CONNECT_TIMEOUT_S,
+    DatabaseUnavailable,
+    alembic_config,
+    applied_heads,
+    first_line,
+    is_sqlite_url,
+    shipped_heads,
+)
 
 __all__ = ["DatabaseUnavailable", "Schema", "first_line", "masked", "probe", "schema"]
 
@@ -56,23 +64,21 @@ def probe(url: str, timeout_s: int = PROBE_TIMEOUT_S) -> None:
 
 def schema(url: str) -> Schema:
     """Whether every migration shipped with the code has been applied to the database at `url`."""
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     if _missing_sqlite_file(url):
         return Schema.BEHIND
-    scripts = ScriptDirectory.from_config(alembic_config(url))
     engine = _engine(url, PROBE_TIMEOUT_S)
     try:
         with engine.connect() as connection:
-            applied = set(MigrationContext.configure(connection).get_current_heads())
+            applied = applied_heads(connection)
     except (SQLAlchemyError, OSError) as error:
         raise DatabaseUnavailable(first_line(error)) from None
     finally:
         engine.dispose()
-    if applied == set(scripts.get_heads()):
+    if applied == shipped_heads():
         return Schema.CURRENT
-    known = {revision.revision for revision in scripts.walk_revisions()}
+    known = {revision.revision for revision in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()}
     return Schema.AHEAD if applied - known else Schema.BEHIND
 
 

@@ -86,6 +86,7 @@ def faq_export(file: Path, street: str | None) -> None:
     entries are left out, so importing the file keeps them disabled."""
     from bot.sheets.faq import write_faq_rows
     from handlers import operator_texts as texts
+    from handlers.os_reasons import os_reason
     from storage import faq as faq_store
 
     if file.suffix.lower() != ".xlsx":
@@ -97,7 +98,7 @@ def faq_export(file: Path, street: str | None) -> None:
     try:
         write_faq_rows(file, answered)
     except OSError as error:
-        fail(texts.FAQ_EXPORT_UNWRITABLE.format(path=file, reason=texts.os_reason(error)))
+        fail(texts.FAQ_EXPORT_UNWRITABLE.format(path=file, reason=os_reason(error)))
     click.echo(texts.faq_exported(len(answered), len(entries) - len(answered), str(file), street_name))
 
 

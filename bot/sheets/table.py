@@ -21,6 +21,7 @@ from typing import Iterable, Iterator, Mapping
 from bot.sheets.errors import TableFileError, TooManyRows
 from bot.sheets.workbook import DateCell, plain_line_breaks, xlsx_lines
 from handlers import operator_texts as texts
+from handlers.os_reasons import os_reason
 
 XLSX_MAGIC = b"PK\x03\x04"  # .xlsx is a zip archive
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (OLE compound file)
@@ -77,7 +78,7 @@ def read_table(path: Path | str, columns: Columns, max_rows: int | None = None) 
     except PermissionError:
         raise TableFileError(texts.no_permission(str(path))) from None
     except OSError as error:
-        raise TableFileError(texts.file_unreadable(str(path), texts.os_reason(error))) from None
+        raise TableFileError(texts.file_unreadable(str(path), os_reason(error))) from None
     return read_table_data(data, path, columns, max_rows)
 
 
