@@ -13,10 +13,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
 
 import requests
 from alembic.util import CommandError
@@ -43,6 +44,7 @@ DEMO_RESIDENT_TEMPLATE_ID = "DEMO_RESIDENT_NOTICE"
 DEMO_NOTICE_TEMPLATE_ID = "DEMO_BROADCAST_NOTICE"  # urgent broadcast notices, staff outside their window
 WATCH_INTERVAL_S = 0.5
 SQLITE_PREFIX = claim.SQLITE_PREFIX  # then a relative path; sqlite://// is an absolute one
+_T = TypeVar("_T")
 RESTART_BACKOFF_S = (1, 2, 4, 8, 15, 30)
 STABLE_AFTER_S = 60  # a part that ran this long before dying is restarted quickly again
 
@@ -159,13 +161,17 @@ def _run_claimed(settings: Settings, host: str, port: int, api_port: int | None)
                 fake = ["fake-wechat", "--host", "127.0.0.1", "--port", str(fake_port),
                         "--events-to", f"http://127.0.0.1:{port}/wechat"]
                 children.append(_Child(_Restarts("模拟微信接口"), fake, env))
-            scene, quiet_ticket, console_password = _prepare_database(settings)
+            _database(lambda: upgrade(settings.database_url))
             operator_env = _write_operator_env(settings.data_dir, env)
             if settings.wechat_api_base_url is None:
                 _wait_until_up(f"{api_base}/_fake/stats", children)
+            # The worker and the webhook start while the demo street is seeded (a few seconds): they find the
+            # tables migrated, and the seeding's one transaction hides its rows, its history's messages among them,
+            # until it commits (a worker that wants to write meanwhile waits for it). The guide follows them.
             children.append(_Child(_Restarts("后台任务（worker）"), ["worker"], env))
             serve = ["serve", "--host", host, "--port", str(port)]
             children.append(_Child(_Restarts("网页回调（webhook）"), serve, env))
+            scene, quiet_ticket, console_password = _database(lambda: _seed(settings))
             _wait_until_up(f"http://127.0.0.1:{port}/healthz", children)
             _print_guide(settings, host, port, api_base, scene, quiet_ticket, env["GRIDBOT_RESIDENT_TEMPLATE_ID"],
                          operator_env, console_password)
@@ -232,12 +238,10 @@ def _start_redis(data_dir: Path) -> str:
         raise DemoError(f"内嵌 Redis 无法启动：{_first_line(error)}（可用 GRIDBOT_REDIS_URL 指定一个 Redis）。") from None
 
 
-def _prepare_database(settings: Settings) -> tuple[str, str, str]:
-    """Migrate and seed the demo's database; the scene key of its first building (for the QR example), the
-    ticket of the quiet resident's appeal (for the template example) and the console password of `demo`."""
+def _database(step: Callable[[], _T]) -> _T:
+    """A step that prepares the demo's database (migrate, seed); what it returns, or DemoError saying why not."""
     try:
-        upgrade(settings.database_url)
-        return _seed(settings)
+        return step()
     except (SQLAlchemyError, OSError) as error:
         reason = _first_line(getattr(error, "orig", None) or error)
         raise DemoError(f"数据库无法使用：{reason}（检查 GRIDBOT_DATABASE_URL 或数据目录）。") from None

@@ -96,7 +96,8 @@ def test_the_demo_starts_its_worker_only_once_the_fake_api_answers(monkeypatch, 
 
     for name, stand_in in {
         "_check_data_dir": lambda _dir: None, "_check_port": lambda *_args: None,
-        "_prepare_database": lambda _settings: happened.append(("prepared", "database")) or ("scene", "G1", "pw"),
+        "upgrade": lambda _url: happened.append(("migrated", "database")),
+        "_seed": lambda _settings: happened.append(("seeded", "database")) or ("scene", "G1", "pw"),
         "_write_operator_env": lambda *_args: tmp_path / "operator.env", "_Child": child,
         "_wait_until_up": lambda url, _children: happened.append(("answered", url.rsplit(":", 1)[-1])),
         "_print_guide": lambda *_args: None, "_supervise": lambda *_args: 0, "_stop": lambda _children: None,
@@ -109,6 +110,8 @@ def test_the_demo_starts_its_worker_only_once_the_fake_api_answers(monkeypatch, 
     assert run.run_demo(settings, "127.0.0.1", 9100, 9102) == 0
 
     assert happened.index(("answered", "9102/_fake/stats")) < happened.index(("started", "worker"))
-    # …at no cost: the fake starts before the database is prepared, the worker and the webhook together after it
-    assert happened[:2] == [("started", "fake-wechat"), ("prepared", "database")]
-    assert happened[-3:] == [("started", "worker"), ("started", "serve"), ("answered", "9100/healthz")]
+    # …at no cost: the fake starts before the database is migrated; the worker and the webhook start together
+    # after that, while the demo street is seeded, and the guide waits for the webhook.
+    assert happened == [("started", "fake-wechat"), ("migrated", "database"), ("answered", "9102/_fake/stats"),
+                        ("started", "worker"), ("started", "serve"), ("seeded", "database"),
+                        ("answered", "9100/healthz")]
