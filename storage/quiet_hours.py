@@ -4,7 +4,7 @@ A notice to a resident (or a neighbour following the appeal) decided in the quie
 their end: the worker sends it then. What cannot wait is never held: an emergency's news, and a notice whose
 resident's reply window (storage.windows) closes before morning, which would then go by template or not at all.
 Staff's cards are work and keep their clocks: they are not held here. The setting reaches storage through the
-session's info, as GRIDBOT_DIGEST_AFTER does (`session_info`).
+session's info, as GRIDBOT_DIGEST_AFTER does (`session_info`); storage/telling.py decides when each notice is due.
 """
 
 from __future__ import annotations

@@ -381,6 +381,3 @@ def report(clock: Clock | None, month_text: str, file: Path, scope_path: str | N
         resolve=texts.percent(total.rates.resolve), satisfaction=texts.percent(total.rates.satisfaction)))
     if made.as_of < period.end:
         click.echo(texts.report_running(made.as_of))
-
-
-COMMANDS = (appeals_group, focus_group, reassign, outbox_group, report)

@@ -132,6 +132,3 @@ def demo(host: str, port: int, api_port: int | None) -> None:
         sys.exit(run_demo(settings, host, port, api_port))
     except DemoError as error:
         fail(f"gridbot demo: {error}")
-
-
-COMMANDS = (fake_wechat, simulate, demo)

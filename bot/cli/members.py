@@ -124,6 +124,3 @@ def _in_transaction(work: Callable[[Session], _T], typed: str = "", command: str
         fail(invite_refusal(error))
     except SQLAlchemyError as error:
         fail_database(texts.DATABASE_FAILED, error)
-
-
-COMMANDS = (members_group,)

@@ -209,6 +209,3 @@ def notice_cancel(clock: Clock | None, number: str) -> None:
             fail(texts.ALREADY_SENT.format(number=notice.number))
         shown = notice_records.progress(session, notice)
     click.echo(texts.cancelled(shown, count))
-
-
-COMMANDS = (notice_group,)

@@ -348,5 +348,3 @@ def binding_require(community_name: str, switch: str) -> None:
 
 for subcommand in (org_codes.org_codes, *org_chain.COMMANDS):
     org_group.add_command(subcommand)
-
-COMMANDS = (import_group, org_group, grid, binding)

@@ -232,6 +232,3 @@ def _in_transaction(work: Callable[[Session], _T], command: str = "report") -> _
         fail(invite_refusal(error))
     except SQLAlchemyError as error:
         fail_database(texts.DATABASE_FAILED, error)
-
-
-COMMANDS = (points_group,)

@@ -48,6 +48,3 @@ def db() -> None:
 def upgrade() -> None:
     """Apply every pending migration (GRIDBOT_DATABASE_URL, SQLite by default)."""
     click.echo(texts.MIGRATED if upgraded_database() else texts.UPGRADED)
-
-
-COMMANDS = (serve, worker, db)

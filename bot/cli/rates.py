@@ -80,6 +80,3 @@ def _object(row: Row) -> dict[str, object]:
             "综合成绩": score_value(previous.score)},
         "counts": asdict(row.counts),
     }
-
-
-COMMANDS = (rates,)

@@ -497,6 +497,3 @@ def _in_transaction(work: Callable[[Session], _T], to: str | None = None, comman
 
 def _clean(value: str | None) -> str | None:
     return value.strip() or None if value else None
-
-
-COMMANDS = (invite, staff_group)

@@ -37,6 +37,3 @@ def summary(clock: Clock | None, day: str | None, dry_run: bool) -> None:
     worded = {item.recipient.staff_id: notifications.render(item.notice.name, item.notice.params(), now)
               for item in planned if item.notice is not None and item.outcome is daily_summary.Outcome.WRITTEN}
     click.echo("\n".join(texts.report(planned, wanted, dry_run, worded)))
-
-
-COMMANDS = (summary,)

@@ -154,6 +154,3 @@ def _in_transaction(work: Callable[[Session], _T], username: str = "") -> _T:
         fail(texts.NO_SUCH_USER.format(name=username))
     except SQLAlchemyError as error:
         fail_database(texts.DATABASE_FAILED, error)
-
-
-COMMANDS = (user_group,)

@@ -103,6 +103,3 @@ def _in_transaction(work: Callable[[Session], _T], number: str = "") -> _T:
         fail(texts.NOT_FOUND.format(code=number.strip()))
     except WishRefused as refused:
         fail(texts.refusal(refused.reason, number.strip(), refused.limit, refused.length))
-
-
-COMMANDS = (wishes_group,)
