@@ -457,6 +457,13 @@ def upgrade(url: str) -> bool:
     return bool(config.attributes.get(APPLIED_MIGRATIONS))
 
 
+def missing_sqlite_file(url: str) -> bool:
+    """Whether `url` names a SQLite file that does not exist (yet): nothing to read from it, no revision."""
+    parsed = make_url(url)
+    return (parsed.get_backend_name() == "sqlite" and bool(parsed.database) and parsed.database != ":memory:"
+            and not Path(parsed.database).exists())
+
+
 @functools.cache
 def shipped_heads() -> frozenset[str]:
     """The newest revisions of the migrations shipped with the code, found once a process: Alembic finds them by
@@ -476,8 +483,7 @@ def applied_heads(connection: Connection) -> frozenset[str]:
 def _at_shipped_heads(url: str) -> bool:
     """Whether the database at `url` holds exactly the shipped migrations; False as well when it cannot be read
     (Alembic then says why, as it always did)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or ":memory:").exists():
+    if missing_sqlite_file(url):
         return False
     engine = create_engine(url, poolclass=NullPool)
     try:

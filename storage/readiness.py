@@ -7,7 +7,6 @@ commands migrate it). Every failure is one line an operator can act on, never a 
 from __future__ import annotations
 
 from enum import Enum
-from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -21,6 +20,7 @@ from storage.db import (
     applied_heads,
     first_line,
     is_sqlite_url,
+    missing_sqlite_file,
     shipped_heads,
 )
 
@@ -48,7 +48,7 @@ def masked(url: str) -> str:
 def probe(url: str, timeout_s: int = PROBE_TIMEOUT_S) -> None:
     """Connect once and run `SELECT 1`; raise DatabaseUnavailable with the reason. A SQLite file that does not
     exist yet is not opened (that would create it): the schema check reports it as not migrated."""
-    if _missing_sqlite_file(url):
+    if missing_sqlite_file(url):
         return
     engine = _engine(url, timeout_s)
     try:
@@ -66,7 +66,7 @@ def schema(url: str) -> Schema:
     """Whether every migration shipped with the code has been applied to the database at `url`."""
     from alembic.script import ScriptDirectory
 
-    if _missing_sqlite_file(url):
+    if missing_sqlite_file(url):
         return Schema.BEHIND
     engine = _engine(url, PROBE_TIMEOUT_S)
     try:
@@ -87,9 +87,3 @@ def _engine(url: str, timeout_s: int):  # type: ignore[no-untyped-def]
         return create_engine(url, poolclass=NullPool, connect_args={"timeout": timeout_s})
     return create_engine(url, poolclass=NullPool,
                          connect_args={"connect_timeout": max(SHORT_CONNECT_TIMEOUT_S, timeout_s)})
-
-
-def _missing_sqlite_file(url: str) -> bool:
-    parsed = make_url(url)
-    return (parsed.get_backend_name() == "sqlite" and bool(parsed.database) and parsed.database != ":memory:"
-            and not Path(parsed.database).exists())
