@@ -129,10 +129,8 @@ from sqlalchemy import Engine, Table, create_engine, make_url, select, text
 from sqlalchemy.orm import Session
 
 import storage.db
-from bot.privacy import configure_logging
 from bot.settings import PLAIN, Settings
-from bot.web.app import create_app
-from bot.web.paced_bodies import PacedBodies
+from bot.web.app import routed_app, serving
 from bot.web.runtime import Runtime
 from bot.wechat.simulator import WeChatServer
 from handlers.types import REPLY_BYTES
@@ -456,10 +454,8 @@ def runtime(settings: Settings, seeded: Database, clock: Clock, redis_client: re
 
 class Apps:
     """The run's Flask apps, kept for the next test: building one registers some 220 URL rules, a seventh of a
-    handler test's time. A test gets an app no other fixture of it holds, its own runtime in it and a fresh
-    PacedBodies (whose line budget and large-body slots a test may have used up), so it serves the test as a new
-    app would. Every view finds the runtime in `app.extensions` (bot/web/app.py); what create_app reads from the
-    settings when it builds the app is the key an app is kept under."""
+    handler test's time. A test gets an app no other fixture of it holds, serving its own runtime (bot.web.app's
+    `serving`, as create_app does). Apps are kept under what `routed_app` reads from the settings."""
 
     def __init__(self) -> None:
         self.free: dict[tuple[object, ...], list[Flask]] = {}
@@ -467,16 +463,8 @@ class Apps:
     @contextmanager
     def app(self, runtime: Runtime) -> Iterator[Flask]:
         settings = runtime.settings
-        key = (settings.secret_key, settings.public_url, settings.console_session_hours)
-        kept = self.free.setdefault(key, [])
-        if kept:
-            app = kept.pop()
-            configure_logging(settings.log_level)
-            settings.log_warnings(logging.getLogger(create_app.__module__))  # as create_app does
-            app.extensions["gridbot"] = runtime
-            app.wsgi_app = PacedBodies(type(app).wsgi_app.__get__(app))  # type: ignore[method-assign]
-        else:
-            app = create_app(runtime=runtime)
+        kept = self.free.setdefault((settings.secret_key, settings.public_url, settings.console_session_hours), [])
+        app = serving(kept.pop() if kept else routed_app(settings), runtime)
         try:
             yield app
         finally:

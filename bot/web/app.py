@@ -23,20 +23,32 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     """A WSGI app serving the WeChat webhook, the photo links, the operator console, the health checks and the
     metrics; tests pass their own settings or runtime."""
     runtime = runtime or Runtime(settings or Settings.from_env())
-    configure_logging(runtime.settings.log_level)
-    runtime.settings.log_warnings(log)
+    return serving(routed_app(runtime.settings), runtime)
+
+
+def routed_app(settings: Settings) -> Flask:
+    """The app's routes, error pages and console cookie: what it is built of, from the settings (the secret key,
+    the public URL and the console's session hours) but not yet serving any runtime."""
     app = Flask(__name__)
     app.url_map.converters["int"] = RowId  # before the first rule uses it
-    app.extensions["gridbot"] = runtime
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(metrics.blueprint)
     app.register_blueprint(media.blueprint)
     app.register_blueprint(notice_page.blueprint)
-    console.init_app(app, runtime.settings)
+    console.init_app(app, settings)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(MethodNotAllowed, _not_found)
-    app.wsgi_app = PacedBodies(app.wsgi_app)  # type: ignore[method-assign]
+    return app
+
+
+def serving(app: Flask, runtime: Runtime) -> Flask:
+    """`app` serving `runtime` (every view finds it in `app.extensions`), its bodies paced anew; the configuration's
+    warnings logged. The tests give one routed app a new runtime per test: building it is most of an app's cost."""
+    configure_logging(runtime.settings.log_level)
+    runtime.settings.log_warnings(log)
+    app.extensions["gridbot"] = runtime
+    app.wsgi_app = PacedBodies(Flask.wsgi_app.__get__(app))  # type: ignore[method-assign]
     return app
 
 
