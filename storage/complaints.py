@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Collection, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage import staff as staff_table
@@ -63,12 +63,15 @@ def mark(session: Session, appeal_id: int, about: Sequence[Staff], now: datetime
 
 def accused(session: Session, appeal_id: int) -> frozenset[int] | None:
     """The ids of the staff the appeal complains about; None when it is no complaint about staff."""
-    notes = session.scalars(
-        select(AppealEvent.note).where(AppealEvent.appeal_id == appeal_id, AppealEvent.action == Action.COMPLAINT)
-    ).all()
+    notes = session.scalars(_COMPLAINT_NOTES, {"appeal_id": appeal_id}).all()
     if not notes:
         return None
     return frozenset(int(part) for note in notes if note for part in note.split(_SEPARATOR))
+
+
+# Asked for every appeal a reminder, a 催办 or a sensitive card concerns: built once.
+_COMPLAINT_NOTES = select(AppealEvent.note).where(AppealEvent.appeal_id == bindparam("appeal_id"),
+                                                  AppealEvent.action == Action.COMPLAINT)
 
 
 def accused_in(session: Session, appeal_ids: Collection[int]) -> dict[int, frozenset[int]]:

@@ -18,8 +18,9 @@ from datetime import datetime
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
+from storage import org
 from storage.errors import NotFound
-from storage.models import Community, FaqAnswer, FaqDisabled, FaqEntry, Grid
+from storage.models import FaqAnswer, FaqDisabled, FaqEntry
 
 # 同义问法 cells separate phrasings as offices type lists: 、 ； ; ｜ | / ／ or a line break (Alt+Enter) in the
 # cell. Stored one per line, and split again when read, so rows imported before a separator was known are cut too.
@@ -122,10 +123,7 @@ def differing(entries: list[Entry]) -> frozenset[int]:
 
 def street_of_grid(session: Session, grid_id: int | None) -> int | None:
     """The street a resident bound in that grid lives in (None without a grid): whose FAQ answers them first."""
-    if grid_id is None:
-        return None
-    return session.scalar(select(Community.street_id).join(Grid, Grid.community_id == Community.id)
-                          .where(Grid.id == grid_id))
+    return org.grid_place(session, grid_id)[1]
 
 
 def all_entries(session: Session, street_id: int | None = None, every_street: bool = True) -> list[FaqEntry]:

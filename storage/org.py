@@ -226,6 +226,19 @@ _BUILDINGS = select(Building.id, Building.grid_id, Building.compound, Building.n
 _UNITS = select(Unit.id, Unit.name).where(Unit.id.in_(bindparam("ids", expanding=True)))
 
 
+def grid_place(session: Session, grid_id: int | None) -> tuple[int | None, int | None]:
+    """The grid's community and street ids; (None, None) for no grid, or one not there."""
+    if grid_id is None:
+        return None, None
+    found = session.execute(_GRID_PLACE, {"grid": grid_id}).first()
+    return (found[0], found[1]) if found is not None else (None, None)
+
+
+# Asked on the webhook's path (whose FAQ answers a resident) and by every read permission: built once.
+_GRID_PLACE = select(Grid.community_id, Community.street_id).join(Community, Community.id == Grid.community_id).where(
+    Grid.id == bindparam("grid"))
+
+
 def grid_label(session: Session, grid_id: int) -> str:
     """社区·网格 for one grid id."""
     community, grid = session.execute(

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import BindParameter, ColumnElement, Select, String, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from storage import appeals
@@ -58,11 +58,7 @@ def nearby(session: Session, sender: appeals.Sender, text: str) -> appeals.Sende
     if said is None:
         return with_unit(session, sender, None, in_digits(text))
     digits = in_digits(text)
-    community = select(Grid.community_id).where(Grid.id == sender.grid_id).scalar_subquery()
-    street = select(Community.street_id).where(Community.id == community).scalar_subquery()
-    # Another community's buildings only where the words name their 小区: still one statement, the street's few.
-    elsewhere = Grid.community_id.in_(select(Community.id).where(Community.street_id == street)) & compound_in(digits)
-    buildings = active_buildings(session, (Grid.community_id == community) | elsewhere)
+    buildings = session.scalars(_NEARBY_BUILDINGS, {"grid": sender.grid_id, "said": digits}).all()
     home = next((building for building in buildings if building.id == sender.building_id), None)
     place = chosen_place(sender, buildings, said, digits, home.compound if home is not None else None)
     if place is None and (home is None or building_key(home.name) != said[0]):
@@ -107,18 +103,33 @@ def chosen_place(sender: appeals.Sender, buildings: Sequence[Building], said: tu
 
 def active_buildings(session: Session, *where: ColumnElement[bool]) -> Sequence[Building]:
     """The active buildings of active grids that `where` selects."""
-    return session.scalars(select(Building).join(Grid, Building.grid_id == Grid.id).where(
-        Grid.active.is_(True), Building.active.is_(True), *where)).all()
+    return session.scalars(_active_buildings(*where)).all()
 
 
-def compound_in(text: str) -> ColumnElement[bool]:
-    """Whether `text` names the building's 小区, Latin letters in either case ("soho小区2栋" names SOHO小区): lower()
-    on both sides, as SQLite's LIKE alone ignores their case and PostgreSQL's does not. The compound's name is the
-    pattern: its `%` and `_` are escaped, not wildcards."""
+def _active_buildings(*where: ColumnElement[bool]) -> Select[tuple[Building]]:
+    return select(Building).join(Grid, Building.grid_id == Grid.id).where(
+        Grid.active.is_(True), Building.active.is_(True), *where)
+
+
+def compound_in(text: str | BindParameter[str]) -> ColumnElement[bool]:
+    """Whether `text` (or the bound parameter) names the building's 小区, Latin letters in either case ("soho小区2栋"
+    names SOHO小区): lower() on both sides, as SQLite's LIKE alone ignores their case and PostgreSQL's does not. The
+    compound's name is the pattern: its `%` and `_` are escaped, not wildcards."""
     compound = func.lower(Building.compound)
     for character in ("/", "%", "_"):
         compound = func.replace(compound, character, "/" + character)
-    return (Building.compound != "") & func.lower(literal(text)).like("%" + compound + "%", escape="/")
+    said = literal(text) if isinstance(text, str) else text
+    return (Building.compound != "") & func.lower(said).like("%" + compound + "%", escape="/")
+
+
+# `nearby`'s one statement, built once (building it took longer than SQLite takes to run it): the buildings of the
+# sender's community, and another community's of her street only where the words ("said") name their 小区.
+_HOME_COMMUNITY = select(Grid.community_id).where(Grid.id == bindparam("grid")).scalar_subquery()
+_HOME_STREET = select(Community.street_id).where(Community.id == _HOME_COMMUNITY).scalar_subquery()
+_NEARBY_BUILDINGS = _active_buildings(
+    (Grid.community_id == _HOME_COMMUNITY)
+    | (Grid.community_id.in_(select(Community.id).where(Community.street_id == _HOME_STREET))
+       & compound_in(bindparam("said", type_=String))))
 
 
 def building_said(text: str) -> tuple[str, str] | None:

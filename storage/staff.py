@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Collection, Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, false, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, select, true, update
 from sqlalchemy.orm import Session
 
 from storage import attempts, complaints, org, org_former_names, place_labels, unit_reach
@@ -811,26 +811,16 @@ def _console_manages(session: Session, user: ConsoleUser, grid_id: int) -> bool:
     if user.role == ConsoleRole.COMMUNITY:
         return user.community_id is not None and user.community_id == _community_of(session, grid_id)
     if user.role == ConsoleRole.STREET and user.street_id is not None:
-        street = session.scalar(select(Community.street_id).join(Grid, Grid.community_id == Community.id)
-                                .where(Grid.id == grid_id))
-        return street == user.street_id
+        return _street_of(session, grid_id) == user.street_id
     return False
 
 
 def _community_of(session: Session, grid_id: int | None) -> int | None:
-    return session.scalars(select(Grid.community_id).where(Grid.id == grid_id)).first()
+    return org.grid_place(session, grid_id)[0]
 
 
 def _street_of(session: Session, grid_id: int | None) -> int | None:
-    return session.scalars(select(Community.street_id).join(Grid, Grid.community_id == Community.id)
-                           .where(Grid.id == grid_id)).first()
-
-
-def _community_and_street_of(session: Session, grid_id: int | None) -> tuple[int | None, int | None]:
-    """The grid's community and street, in one statement (a permission check is on dispatch's path)."""
-    found = session.execute(select(Grid.community_id, Community.street_id)
-                            .join(Community, Community.id == Grid.community_id).where(Grid.id == grid_id)).first()
-    return (found[0], found[1]) if found is not None else (None, None)
+    return org.grid_place(session, grid_id)[1]
 
 
 # --- who may read which appeal ---------------------------------------------------------------------------
@@ -887,13 +877,10 @@ def owns(member: Staff, appeal: Readable) -> bool:
 
 def readable(session: Session, appeal: Appeal, sensitive: Collection[str]) -> Readable:
     """What `can_read` needs to know of an appeal."""
-    moves = session.execute(
-        select(AppealEvent.action, AppealEvent.note).where(
-            AppealEvent.appeal_id == appeal.id, AppealEvent.action.in_((Action.TRANSFERRED, Action.DISPATCHED)))
-    ).all()
+    moves = session.execute(_MOVES, {"appeal_id": appeal.id}).all()
     # Transferred (转办) or routed by its category: either way the department had it, now or before.
     departments = [note if action == Action.TRANSFERRED else routed_department(note) for action, note in moves]
-    community_id, street_id = _community_and_street_of(session, appeal.grid_id)
+    community_id, street_id = org.grid_place(session, appeal.grid_id)
     return Readable(
         appeal.grid_id, community_id, appeal.assignee_staff_id, appeal.reporter_staff_id,
         frozenset(name for name in (appeal.department, *departments) if name), appeal.category in sensitive,
@@ -903,9 +890,14 @@ def readable(session: Session, appeal: Appeal, sensitive: Collection[str]) -> Re
     )
 
 
+# Run for every card of a sensitive category, and every read of one: built once.
+_MOVES = select(AppealEvent.action, AppealEvent.note).where(
+    AppealEvent.appeal_id == bindparam("appeal_id"), AppealEvent.action.in_((Action.TRANSFERRED, Action.DISPATCHED)))
+
+
 def place(session: Session, grid_id: int | None) -> Readable:
     """A grid as the read permission sees it (what a focus case of that grid shows: never a sensitive category)."""
-    community_id, street_id = _community_and_street_of(session, grid_id)
+    community_id, street_id = org.grid_place(session, grid_id)
     return Readable(grid_id, community_id, street_id=street_id)
 
 

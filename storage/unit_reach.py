@@ -14,9 +14,10 @@ nor transfers to, another street's 中队. An appeal in no grid is served by dis
 
 from __future__ import annotations
 
+import functools
 from typing import Sequence
 
-from sqlalchemy import ColumnElement, and_, select, true
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, select, true
 from sqlalchemy.orm import Session
 
 from storage.models import TRANSFER_UNITS, Appeal, Community, Grid, Staff, StaffInvite
@@ -34,11 +35,11 @@ def district_wide(member: Staff | StaffInvite) -> bool:
     return member.grid_id is None and member.community_id is None and member.street_id is None
 
 
-def serving(grid_id: int | None) -> ColumnElement[bool]:
-    """A condition on Staff: an officer whose place takes in the grid (`serves`, in SQL)."""
-    unplaced = Staff.grid_id.is_(None) & Staff.community_id.is_(None) & Staff.street_id.is_(None)
+def serving(grid_id: int | BindParameter[int] | None) -> ColumnElement[bool]:
+    """A condition on Staff: an officer whose place takes in the grid (`serves`, in SQL); the grid's id, or a bound
+    parameter for a statement built once."""
     if grid_id is None:
-        return unplaced
+        return Staff.grid_id.is_(None) & Staff.community_id.is_(None) & Staff.street_id.is_(None)
     community = select(Grid.community_id).where(Grid.id == grid_id).scalar_subquery()
     street = (select(Community.street_id).join(Grid, Grid.community_id == Community.id)
               .where(Grid.id == grid_id).scalar_subquery())
@@ -66,11 +67,18 @@ def officers(session: Session, department: str, grid_id: int | None, hold: bool 
     `hold`: their rows share-locked to the transaction's end (PostgreSQL), for a step that hands the unit a case:
     an officer being moved or disabled meanwhile is read as they are once that commits, and a move or a disabling
     waits for the hand-over, then finds the case (storage.roster: what waits for a unit nobody serves goes back)."""
-    query = select(Staff).where(Staff.department == department, Staff.role.in_(TRANSFER_UNITS),
-                                Staff.active.is_(True), serving(grid_id)).order_by(Staff.id)
-    if hold:
-        query = query.with_for_update(read=True, of=Staff)
-    return session.scalars(query).all()
+    params = {"department": department} if grid_id is None else {"department": department, "grid": grid_id}
+    return session.scalars(_officers_query(grid_id is not None, hold), params).all()
+
+
+@functools.cache
+def _officers_query(placed: bool, hold: bool) -> Select[tuple[Staff]]:
+    """`officers`' statement, built once for each shape: building it anew took about a millisecond, and the
+    webhook asks it of every appeal its category routes to a unit, the worker of every card and reminder for one."""
+    query = select(Staff).where(Staff.department == bindparam("department"), Staff.role.in_(TRANSFER_UNITS),
+                                Staff.active.is_(True), serving(bindparam("grid") if placed else None)
+                                ).order_by(Staff.id)
+    return query.with_for_update(read=True, of=Staff) if hold else query
 
 
 def reachable(session: Session, grid_id: int | None) -> list[str]:
