@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from storage import staff as staff_table
 from storage import unit_reach
 from storage.appeals import Action, record
+from storage.db import column_rows
 from storage.models import GRID_TEAM, TRANSFER_UNITS, Appeal, AppealEvent, Staff, StaffRole
 
 _SEPARATOR = ","
@@ -63,7 +64,7 @@ def mark(session: Session, appeal_id: int, about: Sequence[Staff], now: datetime
 
 def accused(session: Session, appeal_id: int) -> frozenset[int] | None:
     """The ids of the staff the appeal complains about; None when it is no complaint about staff."""
-    notes = session.scalars(_COMPLAINT_NOTES, {"appeal_id": appeal_id}).all()
+    notes = [note for note, in column_rows(session, _COMPLAINT_NOTES, {"appeal_id": appeal_id})]
     if not notes:
         return None
     return frozenset(int(part) for note in notes if note for part in note.split(_SEPARATOR))

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Executable, Row, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -292,6 +292,14 @@ def _discard(connection: Connection) -> None:
     if not connection.closed:
         connection.invalidate()
         connection.close()
+
+
+def column_rows(session: Session, statement: Executable, params: Mapping[str, Any]) -> Sequence[Row[Any]]:
+    """Every row of a query of columns (no ORM objects), after a flush, on the session's connection: the session's
+    own handling of a statement costs some 60 us more than the connection's, as much as SQLite takes to run the
+    short lookups the webhook makes for every message."""
+    session.flush()
+    return session.connection().execute(statement, params).all()
 
 
 def ended_by_server(error: BaseException) -> bool:

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Any, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, aliased
 
 from storage import appeals, contacts, org, said_places
 from storage.contact_input import in_digits
-from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Building, Staff, StaffRole
+from storage.models import OPEN_STATUSES, Appeal, AppealStatus, Staff, StaffRole
 from storage.notices import StaffEmergencyUnclaimed, StaffNewAppeal
 from storage.staff import community_operators, duty_desks, street_operators
 from storage.telling import tell
@@ -85,7 +85,7 @@ def place_said(session: Session, sender: appeals.Sender, text: str) -> appeals.S
                                  clause)
 
 
-def _named_with_compound(session: Session, key: str, clause: str) -> list[Building]:
+def _named_with_compound(session: Session, key: str, clause: str) -> list[Row[Any]]:
     """The buildings called `key` of a compound the clause names ("阳光花园2号楼着火了")."""
     named = said_places.active_buildings(session, said_places.compound_in(clause))
     return [building for building in named if said_places.building_key(building.name) == key]

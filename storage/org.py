@@ -13,6 +13,7 @@ from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
+from storage.db import column_rows
 from storage.driver_sql import DriverSQL
 from storage.models import Building, Community, Grid, Street, Unit
 
@@ -230,8 +231,8 @@ def grid_place(session: Session, grid_id: int | None) -> tuple[int | None, int |
     """The grid's community and street ids; (None, None) for no grid, or one not there."""
     if grid_id is None:
         return None, None
-    found = session.execute(_GRID_PLACE, {"grid": grid_id}).first()
-    return (found[0], found[1]) if found is not None else (None, None)
+    found = column_rows(session, _GRID_PLACE, {"grid": grid_id})
+    return (found[0][0], found[0][1]) if found else (None, None)
 
 
 # Asked on the webhook's path (whose FAQ answers a resident) and by every read permission: built once.

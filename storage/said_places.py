@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Any, Sequence
 
-from sqlalchemy import BindParameter, ColumnElement, Select, String, bindparam, func, literal, select
+from sqlalchemy import BindParameter, ColumnElement, Row, Select, String, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from storage import appeals
 from storage.contact_input import in_digits
+from storage.db import column_rows
 from storage.models import Building, Community, Grid, Unit
 
 
@@ -58,7 +59,7 @@ def nearby(session: Session, sender: appeals.Sender, text: str) -> appeals.Sende
     if said is None:
         return with_unit(session, sender, None, in_digits(text))
     digits = in_digits(text)
-    buildings = session.scalars(_NEARBY_BUILDINGS, {"grid": sender.grid_id, "said": digits}).all()
+    buildings = column_rows(session, _NEARBY_BUILDINGS, {"grid": sender.grid_id, "said": digits})
     home = next((building for building in buildings if building.id == sender.building_id), None)
     place = chosen_place(sender, buildings, said, digits, home.compound if home is not None else None)
     if place is None and (home is None or building_key(home.name) != said[0]):
@@ -85,7 +86,7 @@ def with_unit(session: Session, sender: appeals.Sender, place: SaidPlace | None,
     return SaidPlace(sender.id, sender.grid_id, sender.building_id, unit.id)
 
 
-def chosen_place(sender: appeals.Sender, buildings: Sequence[Building], said: tuple[str, str], text: str,
+def chosen_place(sender: appeals.Sender, buildings: Sequence[Row[Any]], said: tuple[str, str], text: str,
                  home_compound: str | None) -> SaidPlace | None:
     """Of `buildings`, the one called as `said` (its key and clause): the 小区 named with it (in its clause, else in
     the message) first, else of the sender's own 小区, else the only one; None when it is the sender's home or
@@ -101,14 +102,16 @@ def chosen_place(sender: appeals.Sender, buildings: Sequence[Building], said: tu
     return SaidPlace(sender.id, chosen[0].grid_id, chosen[0].id)
 
 
-def active_buildings(session: Session, *where: ColumnElement[bool]) -> Sequence[Building]:
-    """The active buildings of active grids that `where` selects."""
-    return session.scalars(_active_buildings(*where)).all()
+def active_buildings(session: Session, *where: ColumnElement[bool]) -> Sequence[Row[Any]]:
+    """The active buildings of active grids that `where` selects: their id, grid_id, compound and name."""
+    return column_rows(session, _active_buildings(*where), {})
 
 
-def _active_buildings(*where: ColumnElement[bool]) -> Select[tuple[Building]]:
-    return select(Building).join(Grid, Building.grid_id == Grid.id).where(
-        Grid.active.is_(True), Building.active.is_(True), *where)
+def _active_buildings(*where: ColumnElement[bool]) -> Select[Any]:
+    # Rows, not ORM objects: a community has hundreds of buildings, and loading each as an object cost more than
+    # the query did, on the webhook's path.
+    return select(Building.id, Building.grid_id, Building.compound, Building.name).join(
+        Grid, Building.grid_id == Grid.id).where(Grid.active.is_(True), Building.active.is_(True), *where)
 
 
 def compound_in(text: str | BindParameter[str]) -> ColumnElement[bool]:
@@ -152,7 +155,7 @@ def building_key(name: str) -> str | None:
     return _key(match) if match is not None else None
 
 
-def _with_compound(named: Sequence[Building], clause: str) -> list[Building]:
+def _with_compound(named: Sequence[Row[Any]], clause: str) -> list[Row[Any]]:
     """Those of `named` whose 小区 the clause names, Latin letters in either case ("soho家园" names SOHO家园)."""
     clause = clause.lower()
     return [building for building in named if building.compound and building.compound.lower() in clause]

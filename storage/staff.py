@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from storage import attempts, complaints, org, org_former_names, place_labels, unit_reach
 from storage.appeals import Action, routed_department
 from storage.contact_input import InvalidContact, in_digits, phone_number
+from storage.db import column_rows
 from storage.errors import DomainError, NotFound
 from storage.limits import LIMITS, TextField
 from storage.models import (
@@ -877,7 +878,7 @@ def owns(member: Staff, appeal: Readable) -> bool:
 
 def readable(session: Session, appeal: Appeal, sensitive: Collection[str]) -> Readable:
     """What `can_read` needs to know of an appeal."""
-    moves = session.execute(_MOVES, {"appeal_id": appeal.id}).all()
+    moves = column_rows(session, _MOVES, {"appeal_id": appeal.id})
     # Transferred (转办) or routed by its category: either way the department had it, now or before.
     departments = [note if action == Action.TRANSFERRED else routed_department(note) for action, note in moves]
     community_id, street_id = org.grid_place(session, appeal.grid_id)
