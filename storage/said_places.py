@@ -18,12 +18,16 @@ misread one is corrected at once (handlers.filing).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
-from sqlalchemy import BindParameter, ColumnElement, Row, Select, String, bindparam, func, literal, select
+from sqlalchemy import BindParameter, ColumnElement, Integer, Row, Select, String, bindparam, func, literal, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from storage import appeals
 from storage.contact_input import in_digits
@@ -116,13 +120,28 @@ def _active_buildings(*where: ColumnElement[bool]) -> Select[Any]:
 
 def compound_in(text: str | BindParameter[str]) -> ColumnElement[bool]:
     """Whether `text` (or the bound parameter) names the building's 小区, Latin letters in either case ("soho小区2栋"
-    names SOHO小区): lower() on both sides, as SQLite's LIKE alone ignores their case and PostgreSQL's does not. The
-    compound's name is the pattern: its `%` and `_` are escaped, not wildcards."""
-    compound = func.lower(Building.compound)
-    for character in ("/", "%", "_"):
-        compound = func.replace(compound, character, "/" + character)
+    names SOHO小区): lower() on both sides. A substring test, not a pattern: nothing in a compound's name is a
+    wildcard, and each of a street's buildings costs one function call (LIKE with the name escaped cost four)."""
     said = literal(text) if isinstance(text, str) else text
-    return (Building.compound != "") & func.lower(said).like("%" + compound + "%", escape="/")
+    return (Building.compound != "") & (_Position(func.lower(said), func.lower(Building.compound)) > 0)
+
+
+class _Position(FunctionElement[int]):
+    """Where the second string starts in the first, from 1; 0 when it is not in it: SQLite's instr(), PostgreSQL's
+    strpos()."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_Position)
+def _instr(element: _Position, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Position, "postgresql")
+def _strpos(element: _Position, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
 
 
 # `nearby`'s one statement, built once (building it took longer than SQLite takes to run it): the buildings of the
@@ -149,6 +168,8 @@ def building_said(text: str) -> tuple[str, str] | None:
     return anywhere[0] if anywhere else None
 
 
+# Asked of each building of the sender's community, on the webhook's path: building names repeat (1号楼, 2号楼, …).
+@functools.lru_cache(maxsize=4096)
 def building_key(name: str) -> str | None:
     """A building's name as `building_said` keys it (三号楼, 3栋 → "3"; A座 → "A"); None for other names."""
     match = _BUILDING_SAID.fullmatch(in_digits(name))
