@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -132,9 +132,12 @@ class Conversation:
         return self._sender
 
     def write_dialog(self, state: dict[str, Any] | None, ttl: timedelta = residents.DIALOG_TTL) -> None:
-        """Open (or with None end) the sender's dialogue state, in one statement; the snapshot is read again."""
-        residents.write_dialog(self.session, self.sender.id, state, self.now, ttl)
-        self._sender = None
+        """Open (or with None end) the sender's dialogue state, in one statement. The snapshot takes the state as
+        written rather than being read again: a message often ends one dialogue and opens another (a statement
+        each), and each re-read cost a third. Read again only when the resident's row was loaded and changed."""
+        written = residents.write_dialog(self.session, self.sender.id, state, self.now, ttl)
+        self._sender = None if written is None else replace(self.sender, dialog_json=written[0],
+                                                            dialog_expires_at=written[1])
 
     @property
     def resident(self) -> Resident:

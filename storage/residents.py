@@ -116,17 +116,18 @@ def dialog_of(resident: Resident, now: datetime) -> dict[str, Any] | None:
 
 
 def write_dialog(session: Session, resident_id: int, state: dict[str, Any] | None, now: datetime,
-                 ttl: timedelta = DIALOG_TTL) -> None:
+                 ttl: timedelta = DIALOG_TTL) -> tuple[str | None, datetime | None] | None:
     """`set_dialog` by the resident's id, in one statement, without loading the row: an offer (我也遇到, 分开) is
     made on the webhook's path, where reading the row as an object and flushing it back cost half a millisecond.
-    A row the session holds already is changed there instead: it would go on reading the old state."""
+    Returns the dialogue and its expiry as written, for the sender's snapshot. A row the session holds already is
+    changed there instead (it would go on reading the old state): None, the snapshot is to be read again."""
     loaded = session.identity_map.get(identity_key(Resident, resident_id))
     if loaded is not None:
         set_dialog(loaded, state, now, ttl)  # type: ignore[arg-type]
-        return
-    _WRITE_DIALOG.run(session, {
-        "id": resident_id, "dialog": None if state is None else json.dumps(state, ensure_ascii=False),
-        "expires": None if state is None else timestamp(session, now + ttl)})
+        return None
+    dialog, expires = (None, None) if state is None else (json.dumps(state, ensure_ascii=False), now + ttl)
+    _WRITE_DIALOG.run(session, {"id": resident_id, "dialog": dialog, "expires": timestamp(session, expires)})
+    return dialog, expires
 
 
 def set_dialog(resident: Resident, state: dict[str, Any] | None, now: datetime, ttl: timedelta = DIALOG_TTL) -> None:
