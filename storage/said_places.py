@@ -27,7 +27,7 @@ from sqlalchemy import BindParameter, ColumnElement, Integer, Row, Select, Strin
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.functions import GenericFunction
 
 from storage import appeals
 from storage.contact_input import in_digits
@@ -126,17 +126,14 @@ def compound_in(text: str | BindParameter[str]) -> ColumnElement[bool]:
     return (Building.compound != "") & (_Position(func.lower(said), func.lower(Building.compound)) > 0)
 
 
-class _Position(FunctionElement[int]):
+class _Position(GenericFunction[int]):
     """Where the second string starts in the first, from 1; 0 when it is not in it: SQLite's instr(), PostgreSQL's
     strpos()."""
 
     type = Integer()
+    name = "instr"
     inherit_cache = True
-
-
-@compiles(_Position)
-def _instr(element: _Position, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"instr({compiler.process(element.clauses, **kw)})"
+    _register = False  # `func.instr` stays SQLAlchemy's own
 
 
 @compiles(_Position, "postgresql")
