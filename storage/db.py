@@ -18,7 +18,6 @@ from sqlalchemy import Connection, Engine, Executable, Row, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 from storage import private_files
 
@@ -489,18 +488,15 @@ def applied_heads(connection: Connection) -> frozenset[str]:
 
 
 def _at_shipped_heads(url: str) -> bool:
-    """Whether the database at `url` holds exactly the shipped migrations; False as well when it cannot be read
+    """Whether the database at `url` holds exactly the shipped migrations, as the readiness check reads it (with
+    its connect timeouts: an unreachable server fails within seconds); False as well when it cannot be read
     (Alembic then says why, as it always did)."""
-    if missing_sqlite_file(url):
-        return False
-    engine = create_engine(url, poolclass=NullPool)
+    from storage import readiness  # it imports this module
+
     try:
-        with engine.connect() as connection:
-            return applied_heads(connection) == shipped_heads()
-    except SQLAlchemyError:
+        return readiness.schema(url) is readiness.Schema.CURRENT
+    except DatabaseUnavailable:
         return False
-    finally:
-        engine.dispose()
 
 
 @contextmanager
